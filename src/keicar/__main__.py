@@ -1,0 +1,3 @@
+from keicar.cli.main import main
+
+main()

@@ -1,0 +1,1 @@
+"""The ``keicar`` command line (typer + rich). It parses input and renders output only."""

@@ -1,0 +1,76 @@
+"""``keicar check``: one vehicle, explained rule by rule."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from .main import app
+
+EXAMPLE = dict(built="1999-05", body="truck", length_mm=3395, width_mm=1475, height_mm=1765,
+               cc=658)
+
+
+@app.command()
+def check(
+    built: Optional[str] = typer.Option(None, help="Build date: YYYY-MM-DD, or YYYY-MM when only the month is known."),
+    body: Optional[str] = typer.Option(None, help="passenger | truck | van"),
+    length_mm: Optional[str] = typer.Option(None, "--length-mm", help="Overall length in mm."),
+    width_mm: Optional[str] = typer.Option(None, "--width-mm", help="Overall width in mm."),
+    height_mm: Optional[str] = typer.Option(None, "--height-mm", help="Overall height in mm."),
+    cc: Optional[str] = typer.Option(None, help="Engine displacement in cc (internal-combustion engines)."),
+    stroke: Optional[str] = typer.Option(None, help="Engine cycle: 2 or 4 (default 4)."),
+    ev_kw: Optional[str] = typer.Option(None, "--ev-kw", help="Electric motor rated output in kW."),
+    make: Optional[str] = typer.Option(None, help="Make, e.g. Suzuki."),
+    model: Optional[str] = typer.Option(None, help="Model, e.g. Carry."),
+    chassis: Optional[str] = typer.Option(None, help="Chassis (model) code, e.g. DA63T."),
+    on: Optional[str] = typer.Option(None, help="The date asked, YYYY-MM-DD (default: today)."),
+    month_reading: Optional[str] = typer.Option(
+        None, "--month-reading",
+        help="For a month-only build date: end (conservative, the default) or start (importers' month-level practice)."),
+    example: bool = typer.Option(False, "--example", help="Check a built-in example: a 658 cc kei truck built in May 1999."),
+    as_json: bool = typer.Option(False, "--json", help="Print the JSON contract instead of tables."),
+) -> None:
+    """Is it kei, and from when may it enter the US? Every step with its limit and citation."""
+    from ..api import check as run_check
+    from ..vehicle import make_vehicle
+
+    given = dict(built=built, body=body, length_mm=length_mm, width_mm=width_mm,
+                 height_mm=height_mm, cc=cc, stroke=stroke, ev_kw=ev_kw, make=make,
+                 model=model, chassis=chassis)
+    if example:
+        given = {**given, **{k: v for k, v in EXAMPLE.items() if given.get(k) is None}}
+    vehicle = make_vehicle(**given)
+    result = run_check(vehicle, on=on, month_reading=month_reading)
+    if as_json:
+        from .render import print_json
+
+        print_json(result)
+        return
+    show(result)
+
+
+def show(result: dict) -> None:
+    from rich.console import Console
+
+    from .render import steps_table
+
+    console = Console(highlight=False)
+    console.print(f"[bold]{result['verdict']}[/bold]")
+    kei, us = result["kei"], result["us"]
+    console.print(steps_table(
+        f"Japan: kei standard in force when built (judged on {kei['judged_on']})", kei["checks"]))
+    if kei["is_kei"] != kei["is_kei_today"] or kei["regime"] != kei["regime_today"]:
+        console.print(steps_table(f"Japan: today's kei standard ({kei['regime_today']})",
+                                  kei["checks_today"]))
+    for info in kei["info"]:
+        console.print(f"[dim]ⓘ {info['text']} ({info['citation']})[/dim]")
+    console.print(steps_table(f"United States, federal, on {result['on']}", us["checks"]))
+    line = f"NHTSA eligible from {us['nhtsa_eligible_from']}"
+    if "nhtsa_eligible_from_month_start" in us:
+        line += (f" (month known only: {us['nhtsa_eligible_from_month_end']} reading the last day,"
+                 f" {us['nhtsa_eligible_from_month_start']} reading the first; using {us['month_reading']})")
+    console.print(line + f"; EPA eligible from {us['epa_eligible_from']}; path: {us['path']}.")
+    for note in us["notes"]:
+        console.print(f"[dim]• {note}[/dim]")

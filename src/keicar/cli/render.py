@@ -1,0 +1,49 @@
+"""Rendering of API results for the terminal. No rule logic here."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+OK, FAIL = "✔", "✘"
+OPS = {"<=": "≤", ">=": "≥", "in": "one of"}
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def fmt(value: Any, unit: str = "") -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if unit and unit not in ("date",) and isinstance(value, (int, float)):
+        return f"{value:g} {unit}" if isinstance(value, float) else f"{value} {unit}"
+    return str(value)
+
+
+def steps_table(title: str, steps: list[dict]):
+    from rich.table import Table
+
+    t = Table(title=title, title_justify="left", show_lines=False, expand=False)
+    t.add_column("", no_wrap=True)
+    t.add_column("rule", max_width=24)
+    t.add_column("value", justify="right")
+    t.add_column("limit", justify="right")
+    t.add_column("in force since", no_wrap=True)
+    t.add_column("citation", ratio=1)
+    for s in steps:
+        mark = "?" if s["passed"] is None else (OK if s["passed"] else FAIL)
+        cite = s.get("citation") or ""
+        if s.get("confidence") in ("low", "medium"):
+            cite += f" [{s['confidence']} confidence]"
+        if s.get("disputed"):
+            cite += " [disputed]"
+        limit = f"{OPS.get(s.get('op'), '')} {fmt(s['limit'], s.get('unit', ''))}".strip()
+        t.add_row(mark, s.get("label", s["rule"]), fmt(s["value"], s.get("unit", "")), limit,
+                  s.get("effective") or "—", cite, style=None if s["passed"] else "red")
+    return t

@@ -1,0 +1,1 @@
+"""The rule engine: law loader, expression language, and its two runners."""

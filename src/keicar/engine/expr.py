@@ -1,0 +1,182 @@
+"""A tiny typed expression language for rules.
+
+Rules are written once with these nodes. Two runners give them meaning:
+``keicar.engine.explain`` evaluates them for one vehicle and records which parameters (and
+so which citations) each step used; ``keicar.engine.vectorized`` compiles them into Polars
+expressions for tables. Both follow Kleene (SQL) logic for missing values: a comparison
+with a missing operand is missing, ``And`` is False if any operand is False, else missing if
+any is missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+class Expr:
+    def __le__(self, other): return Cmp("<=", self, _e(other))
+    def __lt__(self, other): return Cmp("<", self, _e(other))
+    def __ge__(self, other): return Cmp(">=", self, _e(other))
+    def __gt__(self, other): return Cmp(">", self, _e(other))
+    def eq(self, other): return Cmp("==", self, _e(other))
+    def ne(self, other): return Cmp("!=", self, _e(other))
+    def __add__(self, other): return Arith("+", self, _e(other))
+    def __sub__(self, other): return Arith("-", self, _e(other))
+    def __and__(self, other): return And((self, _e(other)))
+    def __or__(self, other): return Or((self, _e(other)))
+    def __invert__(self): return Not(self)
+    def is_null(self): return IsNull(self)
+
+    __hash__ = object.__hash__
+
+
+def _e(x: Any) -> Expr:
+    return x if isinstance(x, Expr) else Lit(x)
+
+
+@dataclass(frozen=True, eq=False)
+class Col(Expr):
+    """An input column (a vehicle attribute, or the date asked ``on``)."""
+    name: str
+
+
+@dataclass(frozen=True, eq=False)
+class Lit(Expr):
+    value: Any
+
+
+@dataclass(frozen=True, eq=False)
+class Param(Expr):
+    """The value of the parameter ``path`` in force on the date ``at`` (per row)."""
+    path: str
+    at: Expr
+
+
+@dataclass(frozen=True, eq=False)
+class Since(Expr):
+    """The date from which the value of ``path`` in force on ``at`` applies."""
+    path: str
+    at: Expr
+
+
+@dataclass(frozen=True, eq=False)
+class FirstDate(Expr):
+    """The first date on which ``path`` has a value: before it, that law did not exist."""
+    path: str
+
+
+@dataclass(frozen=True, eq=False)
+class Cmp(Expr):
+    op: str
+    a: Expr
+    b: Expr
+
+
+@dataclass(frozen=True, eq=False)
+class Arith(Expr):
+    op: str
+    a: Expr
+    b: Expr
+
+
+@dataclass(frozen=True, eq=False)
+class And(Expr):
+    xs: tuple
+
+
+@dataclass(frozen=True, eq=False)
+class Or(Expr):
+    xs: tuple
+
+
+@dataclass(frozen=True, eq=False)
+class Not(Expr):
+    x: Expr
+
+
+@dataclass(frozen=True, eq=False)
+class IsNull(Expr):
+    x: Expr
+
+
+@dataclass(frozen=True, eq=False)
+class If(Expr):
+    """``then`` where ``cond`` is True; ``else_`` where it is False or missing."""
+    cond: Expr
+    then: Expr
+    else_: Expr
+
+
+@dataclass(frozen=True, eq=False)
+class Coalesce(Expr):
+    xs: tuple
+
+
+@dataclass(frozen=True, eq=False)
+class MaxOf(Expr):
+    """Largest non-missing operand (missing when all are missing)."""
+    xs: tuple
+
+
+@dataclass(frozen=True, eq=False)
+class IsIn(Expr):
+    """``x`` is one of the items of the list-valued expression ``items``."""
+    x: Expr
+    items: Expr
+
+
+@dataclass(frozen=True, eq=False)
+class Year(Expr):
+    date: Expr
+
+
+@dataclass(frozen=True, eq=False)
+class JanFirst(Expr):
+    """1 January of the integer year ``year``."""
+    year: Expr
+
+
+@dataclass(frozen=True, eq=False)
+class Anniversary(Expr):
+    """The ``years``-th anniversary of ``date``. A 29 February date falls on 1 March in a
+    year without one when ``leap`` is "march_1", on 28 February when "february_28"."""
+    date: Expr
+    years: Expr
+    leap: Expr
+
+
+@dataclass(frozen=True, eq=False)
+class CompletedYears(Expr):
+    """Whole years completed from ``start`` to ``end``, with the same leap-day reading as
+    ``Anniversary`` (so ``CompletedYears(s, e) >= n`` iff ``e >= Anniversary(s, n)``)."""
+    start: Expr
+    end: Expr
+    leap: Expr
+
+
+def all_of(*xs: Expr) -> Expr:
+    return And(tuple(xs))
+
+
+def any_of(*xs: Expr) -> Expr:
+    return Or(tuple(xs))
+
+
+def params_in(expr: Expr) -> list[str]:
+    """Every parameter path an expression reads, in order of first appearance."""
+    out: list[str] = []
+
+    def visit(e: Any) -> None:
+        if isinstance(e, (Param, Since, FirstDate)) and e.path not in out:
+            out.append(e.path)
+        if isinstance(e, Expr):
+            for v in vars(e).values():
+                if isinstance(v, Expr):
+                    visit(v)
+                elif isinstance(v, tuple):
+                    for x in v:
+                        visit(x)
+
+    visit(expr)
+    return out

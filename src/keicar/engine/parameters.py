@@ -1,0 +1,439 @@
+"""Load and validate the law tree (``keicar/law/**.yaml``).
+
+The format is described in ``docs/law-format.md``. Files are read lazily, one per
+jurisdiction, with libyaml where available; a file that fails validation is parsed again
+with line tracking so that the error can name the line.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+
+try:  # libyaml is ~10x faster; fall back to the pure-Python loader.
+    _FastLoader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on the PyYAML build
+    _FastLoader = yaml.SafeLoader
+
+LAW_ROOT = Path(__file__).resolve().parent.parent / "law"
+
+UNITS = frozenset(
+    "mm in cc kW PS kg lb mph km/h years days percent USD JPY date bool enum text count".split()
+)
+CONFIDENCE = ("high", "medium", "low")
+DATE_PRECISION = ("day", "month", "year")
+SOURCE_KINDS = frozenset(
+    "statute regulation agency court bill news secondary other".split()
+)
+NODE_RESERVED = frozenset(
+    "description metadata sources claims history notes code name documentation".split()
+)
+PARAM_KEYS = frozenset("description unit values values_allowed metadata documentation".split())
+VALUE_KEYS = frozenset(
+    "value reference confidence note disputed date_precision metadata".split()
+)
+
+
+class LawError(ValueError):
+    """A law file that does not follow the format. The message names file, key and line."""
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    href: str | None
+    seen: dt.date | None
+    kind: str | None
+    citation: str | None
+
+    @property
+    def cites(self) -> str:
+        """What a user is shown as the legal citation of a value."""
+        return self.citation or self.title
+
+
+@dataclass(frozen=True)
+class Value:
+    """One dated value of a parameter: in force from ``since`` until the next one."""
+
+    since: dt.date
+    value: Any
+    references: tuple[Source, ...]
+    confidence: str = "high"
+    note: str | None = None
+    disputed: tuple[dict, ...] = ()
+    date_precision: str = "day"
+
+    @property
+    def citation(self) -> str:
+        return self.references[0].cites
+
+    @property
+    def citations(self) -> list[str]:
+        seen: list[str] = []
+        for ref in self.references:
+            if ref.cites not in seen:
+                seen.append(ref.cites)
+        return seen
+
+
+@dataclass
+class Parameter:
+    path: str
+    description: str
+    unit: str
+    values: list[Value]
+    values_allowed: tuple[str, ...] | None = None
+    file: Path | None = None
+
+    @cached_property
+    def _dates(self) -> list[dt.date]:
+        return [v.since for v in self.values]
+
+    def entry(self, on: dt.date) -> Value | None:
+        """The value in force on ``on``; None before the first dated value."""
+        i = bisect.bisect_right(self._dates, on)
+        return self.values[i - 1] if i else None
+
+    def at(self, on: dt.date) -> Any:
+        e = self.entry(on)
+        return None if e is None else e.value
+
+    @property
+    def first_date(self) -> dt.date:
+        return self.values[0].since
+
+
+@dataclass
+class Node:
+    path: str
+    file: Path
+    description: str = ""
+    meta: dict = field(default_factory=dict)
+    children: dict[str, "Node | Parameter"] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+
+    def walk(self) -> Iterator[Parameter]:
+        for child in self.children.values():
+            if isinstance(child, Parameter):
+                yield child
+            else:
+                yield from child.walk()
+
+
+def _as_date(raw: Any) -> dt.date | None:
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    if isinstance(raw, str):
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            return None
+    return None
+
+
+class _LineLoader(yaml.SafeLoader):
+    """Records the line of every mapping key, for error messages only."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
+    mapping = loader.construct_mapping(node, deep=True)
+    lines = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            lines[key] = key_node.start_mark.line + 1
+        except TypeError:  # unhashable key: the validator will reject it anyway
+            pass
+    return _Lined(mapping, lines, node.start_mark.line + 1)
+
+
+class _Lined(dict):
+    def __init__(self, data: dict, lines: dict, line: int):
+        super().__init__(data)
+        self.lines = lines
+        self.line = line
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _line_of(doc: Any, keys: list) -> int | None:
+    """Best-effort line number of the key path ``keys`` in a line-tracked document."""
+    line = None
+    cur = doc
+    for k in keys:
+        if not isinstance(cur, dict) or k not in cur:
+            break
+        if isinstance(cur, _Lined):
+            line = cur.lines.get(k, line)
+        cur = cur[k]
+    return line
+
+
+class _Fail(Exception):
+    def __init__(self, keys: list, message: str):
+        super().__init__(message)
+        self.keys = keys
+        self.message = message
+
+
+def _parse_source(sid: str, raw: Any, keys: list) -> Source:
+    if not isinstance(raw, dict):
+        raise _Fail(keys, "a source must be a mapping with title, href, seen, kind")
+    title = raw.get("title")
+    if not title or not isinstance(title, str):
+        raise _Fail(keys, "source has no title")
+    href = raw.get("href")
+    seen = _as_date(raw.get("seen")) if raw.get("seen") is not None else None
+    if href and seen is None:
+        raise _Fail(keys + ["seen"], "a web source needs `seen: YYYY-MM-DD` (the day it was read)")
+    kind = raw.get("kind")
+    if kind is not None and kind not in SOURCE_KINDS:
+        raise _Fail(keys + ["kind"], f"unknown source kind {kind!r}; accepted: {', '.join(sorted(SOURCE_KINDS))}")
+    return Source(sid, title.strip(), href, seen, kind, raw.get("citation"))
+
+
+def _parse_refs(raw: Any, sources: dict[str, Source], keys: list) -> tuple[Source, ...]:
+    if raw is None or raw == []:
+        raise _Fail(keys, "every value needs a `reference:` (source ids or inline {title, href, seen})")
+    items = raw if isinstance(raw, list) else [raw]
+    out = []
+    for i, item in enumerate(items):
+        if isinstance(item, str):
+            if item not in sources:
+                raise _Fail(keys, f"reference {item!r} is not in this file's `sources:`")
+            out.append(sources[item])
+        elif isinstance(item, dict):
+            out.append(_parse_source(f"inline-{i}", item, keys))
+        else:
+            raise _Fail(keys, "a reference is a source id or an inline {title, href, seen}")
+    return tuple(out)
+
+
+def _check_value_type(value: Any, unit: str, allowed: tuple[str, ...] | None, keys: list) -> Any:
+    if value is None:
+        return None
+    if unit == "date":
+        d = _as_date(value)
+        if d is None:
+            raise _Fail(keys, f"unit is date but value {value!r} is not YYYY-MM-DD")
+        return d
+    if unit == "bool":
+        if not isinstance(value, bool):
+            raise _Fail(keys, f"unit is bool but value is {value!r}")
+        return value
+    if unit == "enum":
+        vals = value if isinstance(value, list) else [value]
+        for v in vals:
+            if not isinstance(v, str) or (allowed and v not in allowed):
+                raise _Fail(keys, f"value {v!r} is not one of values_allowed {list(allowed or [])}")
+        return tuple(value) if isinstance(value, list) else value
+    if unit == "text":
+        if not isinstance(value, (str, list)):
+            raise _Fail(keys, f"unit is text but value is {value!r}")
+        return tuple(value) if isinstance(value, list) else value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _Fail(keys, f"unit is {unit} but value {value!r} is not a number")
+    return value
+
+
+def _parse_parameter(path: str, raw: dict, sources: dict[str, Source], keys: list, file: Path) -> Parameter:
+    unknown = set(raw) - PARAM_KEYS
+    if unknown:
+        raise _Fail(keys + [sorted(unknown)[0]], f"unknown key(s) {sorted(unknown)} in parameter {path}")
+    unit = raw.get("unit")
+    if unit not in UNITS:
+        raise _Fail(keys + ["unit"], f"parameter {path}: unknown unit {unit!r}; accepted: {', '.join(sorted(UNITS))}")
+    allowed = raw.get("values_allowed")
+    if allowed is not None:
+        allowed = tuple(allowed)
+    values_raw = raw.get("values")
+    if not isinstance(values_raw, dict) or not values_raw:
+        raise _Fail(keys + ["values"], f"parameter {path}: `values:` must map dates to values")
+    values: list[Value] = []
+    prev: dt.date | None = None
+    for key, entry in values_raw.items():
+        vkeys = keys + ["values", key]
+        since = _as_date(key)
+        if since is None:
+            raise _Fail(vkeys, f"parameter {path}: {key!r} is not a date (YYYY-MM-DD)")
+        if prev is not None and since <= prev:
+            raise _Fail(vkeys, f"parameter {path}: dates must ascend ({since} after {prev})")
+        prev = since
+        if not isinstance(entry, dict) or "value" not in entry:
+            raise _Fail(vkeys, f"parameter {path}: each date needs `value:` and `reference:`")
+        unknown = set(entry) - VALUE_KEYS
+        if unknown:
+            raise _Fail(vkeys + [sorted(unknown)[0]], f"parameter {path}: unknown key(s) {sorted(unknown)} at {since}")
+        conf = entry.get("confidence", "high")
+        if conf not in CONFIDENCE:
+            raise _Fail(vkeys + ["confidence"], f"confidence must be one of {CONFIDENCE}, not {conf!r}")
+        prec = entry.get("date_precision", "day")
+        if prec not in DATE_PRECISION:
+            raise _Fail(vkeys + ["date_precision"], f"date_precision must be one of {DATE_PRECISION}")
+        refs = _parse_refs(entry.get("reference"), sources, vkeys + ["reference"])
+        disputed = entry.get("disputed") or []
+        if not isinstance(disputed, list):
+            raise _Fail(vkeys + ["disputed"], "`disputed:` is a list of {claim, reference}")
+        for j, d in enumerate(disputed):
+            if not isinstance(d, dict) or "claim" not in d:
+                raise _Fail(vkeys + ["disputed"], "each disputed entry needs `claim:` and `reference:`")
+            _parse_refs(d.get("reference"), sources, vkeys + ["disputed"])
+        value = _check_value_type(entry["value"], unit, allowed, vkeys + ["value"])
+        values.append(
+            Value(since, value, refs, conf, entry.get("note"), tuple(disputed), prec)
+        )
+    return Parameter(path, str(raw.get("description", "")).strip(), unit, values, allowed, file)
+
+
+def _parse_node(path: str, raw: dict, sources: dict[str, Source], keys: list, file: Path) -> Node:
+    node = Node(path, file, str(raw.get("description", "")).strip())
+    for key, child in raw.items():
+        if key in NODE_RESERVED:
+            continue
+        if not isinstance(key, str):
+            raise _Fail(keys + [key], f"child names must be strings, not {key!r}")
+        child_path = f"{path}.{key}"
+        if isinstance(child, dict) and "values" in child:
+            node.children[key] = _parse_parameter(child_path, child, sources, keys + [key], file)
+        elif isinstance(child, dict):
+            node.children[key] = _parse_node(child_path, child, sources, keys + [key], file)
+        else:
+            node.meta[key] = child  # scalar facts about the node (e.g. legal_force: none)
+    meta = raw.get("metadata")
+    if isinstance(meta, dict):
+        node.meta.update(meta)
+    return node
+
+
+def parse_file(file: Path, path: str) -> Node:
+    """Parse and validate one law file. Raises LawError naming file, key and line."""
+    text = file.read_text(encoding="utf-8")
+    try:
+        raw = yaml.load(text, Loader=_FastLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        raise LawError(f"{file}{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    if not isinstance(raw, dict):
+        raise LawError(f"{file}:1: a law file must be a mapping")
+    try:
+        sources_raw = raw.get("sources") or {}
+        if not isinstance(sources_raw, dict):
+            raise _Fail(["sources"], "`sources:` maps ids to {title, href, seen, kind}")
+        sources = {sid: _parse_source(sid, s, ["sources", sid]) for sid, s in sources_raw.items()}
+        node = _parse_node(path, raw, sources, [], file)
+        node.sources = sources
+        for extra in ("claims", "history"):
+            for i, item in enumerate(raw.get(extra) or []):
+                if isinstance(item, dict) and item.get("reference") is not None:
+                    _parse_refs(item["reference"], sources, [extra])
+        node.meta.update({k: raw[k] for k in ("code", "name", "claims", "history", "notes") if k in raw})
+        return node
+    except _Fail as fail:
+        doc = yaml.load(text, Loader=_LineLoader)
+        line = _line_of(doc, fail.keys)
+        key = ".".join(str(k) for k in fail.keys) or "(top)"
+        raise LawError(f"{file}:{line or 1}: {key}: {fail.message}") from None
+
+
+class Law:
+    """The law tree, loaded lazily file by file. ``law.param("jp.kei.length_mm")``."""
+
+    def __init__(self, root: Path = LAW_ROOT, overlay: dict[str, Parameter] | None = None):
+        self.root = Path(root)
+        self._files: dict[str, Node] = {}
+        self._overlay = dict(overlay or {})
+
+    def _file_for(self, path: str) -> tuple[Path, str, list[str]]:
+        parts = path.split(".")
+        for i in range(len(parts), 0, -1):
+            candidate = self.root.joinpath(*parts[:i]).with_suffix(".yaml")
+            if candidate.is_file():
+                return candidate, ".".join(parts[:i]), parts[i:]
+        raise KeyError(path)
+
+    def file_node(self, prefix: str) -> Node:
+        if prefix not in self._files:
+            file = self.root.joinpath(*prefix.split(".")).with_suffix(".yaml")
+            self._files[prefix] = parse_file(file, prefix)
+        return self._files[prefix]
+
+    def get(self, path: str) -> Node | Parameter:
+        if path in self._overlay:
+            return self._overlay[path]
+        try:
+            file, prefix, rest = self._file_for(path)
+        except KeyError:
+            raise KeyError(f"no law file holds {path!r}") from None
+        obj: Node | Parameter = self.file_node(prefix)
+        for part in rest:
+            if not isinstance(obj, Node) or part not in obj.children:
+                raise KeyError(f"{path!r}: {file} has no {part!r}")
+            obj = obj.children[part]
+        return obj
+
+    def param(self, path: str) -> Parameter:
+        obj = self.get(path)
+        if not isinstance(obj, Parameter):
+            raise KeyError(f"{path!r} is a node, not a parameter")
+        return obj
+
+    def has(self, path: str) -> bool:
+        try:
+            self.get(path)
+        except KeyError:
+            return False
+        return True
+
+    def node(self, path: str) -> Node:
+        obj = self.get(path)
+        if not isinstance(obj, Node):
+            raise KeyError(f"{path!r} is a parameter, not a node")
+        return obj
+
+    def files(self) -> list[tuple[str, Path]]:
+        out = []
+        for file in sorted(self.root.rglob("*.yaml")):
+            rel = file.relative_to(self.root).with_suffix("")
+            out.append((".".join(rel.parts), file))
+        return out
+
+    def load_all(self) -> list[Node]:
+        return [self.file_node(prefix) for prefix, _ in self.files()]
+
+    def with_overlay(self, params: dict[str, Parameter]) -> "Law":
+        law = Law(self.root, {**self._overlay, **params})
+        law._files = self._files  # share parsed files: they are immutable once read
+        return law
+
+    @cached_property
+    def version(self) -> str:
+        """A short content hash of the law tree, so an answer can be reproduced."""
+        import hashlib
+
+        h = hashlib.sha256()
+        for prefix, file in self.files():
+            h.update(prefix.encode())
+            h.update(file.read_bytes())
+        return h.hexdigest()[:12]
+
+
+_DEFAULT: Law | None = None
+
+
+def default_law() -> Law:
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Law()
+    return _DEFAULT

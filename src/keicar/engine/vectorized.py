@@ -1,0 +1,273 @@
+"""Compile rule expressions into Polars expressions (the bulk runner).
+
+The same ``keicar.engine.expr`` trees the explainer interprets are turned into one Polars
+expression each; a query is built once and run once, eagerly or streaming. Three tricks keep
+it fast, all applied here so that rule authors never think about them:
+- constant folding: any sub-tree that depends only on run-level constants (for example a
+  parameter read at the date asked, when that date is the same for every row) is evaluated
+  once by the explainer and becomes a literal;
+- per-row dated parameters become a binary search of the row's date in the (few) effective
+  dates of the parameter, then a gather, instead of a chain of when/then branches;
+- date tables: any sub-tree whose only free input is one date column (an anniversary, the
+  regime in force on the build date, "old enough on the date asked") is a function of that
+  date alone. It is evaluated once over every day keicar accepts (about 80,000 days) and
+  becomes a single gather per row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import polars as pl
+
+from . import expr as E
+from .explain import Evaluator
+from .parameters import Law
+
+_EPOCH = dt.date(1970, 1, 1)
+#: Days covered by date tables; inputs are validated to lie inside (keicar.vehicle).
+DOMAIN = (dt.date(1885, 1, 1), dt.date(2101, 12, 31))
+#: Input columns that hold dates.
+DATE_COLUMNS = frozenset({"built_start", "built_end", "on"})
+
+
+def _lit(value: Any) -> pl.Expr:
+    if isinstance(value, tuple):
+        return pl.lit(pl.Series([list(value)]))
+    if isinstance(value, dt.date):
+        return pl.lit(value, dtype=pl.Date)
+    return pl.lit(value)
+
+
+def _series(values: list) -> pl.Series:
+    if any(isinstance(v, dt.date) for v in values):
+        return pl.Series(values, dtype=pl.Date)
+    if all(v is None or isinstance(v, bool) for v in values):
+        return pl.Series(values, dtype=pl.Boolean)
+    if all(v is None or isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        return pl.Series(values, dtype=pl.Float64)
+    return pl.Series(values, dtype=pl.String)
+
+
+def day_index(column: str) -> pl.Expr:
+    """Row index into a date table. Dates outside DOMAIN are clamped to its ends: callers
+    validate dates first (keicar.vehicle; the batch screen rejects such rows). The same
+    expression for every table lets Polars compute it once per column."""
+    lo = (DOMAIN[0] - _EPOCH).days
+    hi = (DOMAIN[1] - _EPOCH).days
+    return pl.col(column).cast(pl.Int32).clip(lo, hi) - lo
+
+
+def _string_leaves(e: E.Expr, out: list) -> bool:
+    """True when every leaf of an If-chain is a string literal (collected in ``out``)."""
+    if isinstance(e, E.Lit) and isinstance(e.value, str):
+        if e.value not in out:
+            out.append(e.value)
+        return True
+    if isinstance(e, E.If):
+        return _string_leaves(e.then, out) and _string_leaves(e.else_, out)
+    return False
+
+
+class Compiler:
+    def __init__(self, law: Law, constants: dict[str, Any] | None = None, date_tables: bool = True):
+        self.law = law
+        self.constants = dict(constants or {})
+        self.date_tables = date_tables
+        self._tables: dict[int, tuple[E.Expr, pl.Series]] = {}
+
+    def _is_const(self, e: E.Expr) -> bool:
+        if isinstance(e, E.Col):
+            return e.name in self.constants
+        if isinstance(e, E.Lit):
+            return True
+        for v in vars(e).values():
+            if isinstance(v, E.Expr) and not self._is_const(v):
+                return False
+            if isinstance(v, tuple) and not all(self._is_const(x) for x in v):
+                return False
+        return True
+
+    def compile(self, e: E.Expr) -> pl.Expr:  # noqa: C901 - one branch per node type
+        if not isinstance(e, E.Lit) and self._is_const(e):
+            return _lit(Evaluator(self.law, self.constants).eval(e))
+        c = self.compile
+        t = type(e)
+        if t is E.If and self._is_const(e.cond):
+            taken = Evaluator(self.law, self.constants).eval(e.cond) is True
+            return c(e.then if taken else e.else_)
+        if self.date_tables and t not in (E.Col, E.Lit):
+            free = self._free_columns(e, set())
+            if len(free) == 1 and next(iter(free)) in DATE_COLUMNS:
+                return self._date_table(e, next(iter(free)))
+        if t is E.Col:
+            return pl.col(e.name)
+        if t is E.Lit:
+            return _lit(e.value)
+        if t is E.Param:
+            return self._dated(e.path, c(e.at), since=False)
+        if t is E.Since:
+            return self._dated(e.path, c(e.at), since=True)
+        if t is E.FirstDate:
+            return _lit(self.law.param(e.path).first_date)
+        if t is E.Cmp:
+            a, b = c(e.a), c(e.b)
+            return {
+                "<=": a <= b, "<": a < b, ">=": a >= b, ">": a > b, "==": a == b, "!=": a != b,
+            }[e.op]
+        if t is E.Arith:
+            return c(e.a) + c(e.b) if e.op == "+" else c(e.a) - c(e.b)
+        if t in (E.And, E.Or):
+            return self._logic(e)
+        if t is E.Not:
+            return ~c(e.x)
+        if t is E.IsNull:
+            return c(e.x).is_null()
+        if t is E.If:
+            labels: list[str] = []
+            if _string_leaves(e, labels):
+                # Build a small integer code, then one gather into an Enum: strings cost
+                # ~10x more to build row by row.
+                code = self._codes(e, labels)
+                return pl.lit(pl.Series(labels, dtype=pl.Enum(labels))).gather(code)
+            return pl.when(c(e.cond)).then(c(e.then)).otherwise(c(e.else_))
+        if t is E.Coalesce:
+            return pl.coalesce([c(x) for x in e.xs])
+        if t is E.MaxOf:
+            return pl.max_horizontal([c(x) for x in e.xs])
+        if t is E.IsIn:
+            return self._is_in(e)
+        if t is E.Year:
+            return c(e.date).dt.year()
+        if t is E.JanFirst:
+            return pl.date(c(e.year), 1, 1)
+        if t is E.Anniversary:
+            return self._anniversary(e)
+        if t is E.CompletedYears:
+            return self._completed_years(e)
+        raise TypeError(f"cannot compile {t.__name__}")
+
+    def _logic(self, e: E.And | E.Or) -> pl.Expr:
+        """Kleene And/Or, dropping operands that are constant (a check that always applies
+        contributes ``Not(True)``): fewer horizontal reductions per row."""
+        absorbing = isinstance(e, E.Or)  # True absorbs Or, False absorbs And
+        rest = []
+        ev = Evaluator(self.law, self.constants)
+        for x in e.xs:
+            if self._is_const(x):
+                v = ev.eval(x)
+                if v is absorbing:
+                    return pl.lit(absorbing)
+                if v is None:
+                    rest.append(pl.lit(None, dtype=pl.Boolean))
+                continue  # the neutral element
+            rest.append(self.compile(x))
+        if not rest:
+            return pl.lit(not absorbing)
+        if len(rest) == 1:
+            return rest[0]
+        out = rest[0]
+        for r in rest[1:]:
+            out = (out | r) if absorbing else (out & r)
+        return out
+
+    def _codes(self, e: E.Expr, labels: list[str]) -> pl.Expr:
+        if isinstance(e, E.Lit):
+            return pl.lit(labels.index(e.value), dtype=pl.UInt32)
+        if self._is_const(e.cond):
+            taken = Evaluator(self.law, self.constants).eval(e.cond) is True
+            return self._codes(e.then if taken else e.else_, labels)
+        return pl.when(self.compile(e.cond)).then(self._codes(e.then, labels)).otherwise(
+            self._codes(e.else_, labels))
+
+    def _free_columns(self, e: Any, out: set) -> set:
+        """Input columns ``e`` depends on, once constants (and constant branches) fold."""
+        if isinstance(e, E.Col):
+            if e.name not in self.constants:
+                out.add(e.name)
+        elif isinstance(e, E.If) and self._is_const(e.cond):
+            taken = Evaluator(self.law, self.constants).eval(e.cond) is True
+            self._free_columns(e.then if taken else e.else_, out)
+        elif isinstance(e, E.Expr):
+            for v in vars(e).values():
+                if isinstance(v, (E.Expr, tuple)):
+                    for x in v if isinstance(v, tuple) else (v,):
+                        self._free_columns(x, out)
+        return out
+
+    def _date_table(self, e: E.Expr, column: str) -> pl.Expr:
+        """``e`` as a lookup in a table of its values on every day of DOMAIN."""
+        key = id(e)  # the entry keeps ``e`` alive, so its id cannot be reused meanwhile
+        if key not in self._tables:
+            plain = Compiler(self.law, self.constants, date_tables=False)
+            days = pl.date_range(DOMAIN[0], DOMAIN[1], eager=True).alias(column)
+            table = pl.DataFrame([days]).select(plain.compile(e).alias("v")).to_series()
+            self._tables[key] = (e, table)
+        table = self._tables[key][1]
+        return pl.lit(table).gather(day_index(column))
+
+    def _dated(self, path: str, at: pl.Expr, since: bool) -> pl.Expr:
+        p = self.law.param(path)
+        days = pl.Series([(v.since - _EPOCH).days for v in p.values], dtype=pl.Int32)
+        idx = pl.lit(days).search_sorted(at.cast(pl.Int32), side="right")
+        if since:
+            table = _series([None] + [v.since for v in p.values])
+        else:
+            table = _series([None] + [v.value for v in p.values])
+        return pl.lit(table).gather(idx)
+
+    def _is_in(self, e: E.IsIn) -> pl.Expr:
+        x = self.compile(e.x)
+        items = e.items
+        if self._is_const(items):
+            vals = Evaluator(self.law, self.constants).eval(items)
+            return pl.when(x.is_null()).then(None) if vals is None else pl.when(x.is_null()).then(None).otherwise(x.is_in(list(vals)))
+        if isinstance(items, E.Param):
+            # A list-valued parameter read at a per-row date: one branch per dated value.
+            p = self.law.param(items.path)
+            at = self.compile(items.at)
+            out = pl.when(x.is_null() | at.is_null() | (at < _lit(p.first_date))).then(None)
+            for v, nxt in zip(p.values, p.values[1:] + [None]):
+                cond = at < _lit(nxt.since) if nxt else pl.lit(True)
+                out = out.when(cond).then(None if v.value is None else x.is_in(list(v.value)))
+            return out.otherwise(None)
+        raise TypeError("IsIn needs a constant list or a list-valued parameter")
+
+    def _leap(self, leap: E.Expr) -> str:
+        if not self._is_const(leap):
+            raise TypeError("the leap-day reading must be the same for every row")
+        return Evaluator(self.law, self.constants).eval(leap)
+
+    def _anniversary(self, e: E.Anniversary) -> pl.Expr:
+        d = self.compile(e.date)
+        leap = self._leap(e.leap)
+        if self._is_const(e.years):
+            n = Evaluator(self.law, self.constants).eval(e.years)
+            if n is None:
+                return pl.lit(None, dtype=pl.Date)
+            shifted = d.dt.offset_by(f"{int(n)}y")  # clamps 29 Feb to 28 Feb
+        else:
+            years = self.compile(e.years).cast(pl.Int32)
+            y = d.dt.year() + years
+            leap_y = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
+            feb29 = (d.dt.month() == 2) & (d.dt.day() == 29)
+            shifted = pl.when(feb29 & ~leap_y).then(pl.date(y, 2, 28)).otherwise(
+                pl.date(y, d.dt.month(), d.dt.day())
+            )
+        if leap == "february_28":
+            return shifted
+        clamped = shifted.dt.day() != d.dt.day()
+        return pl.when(clamped).then(shifted.dt.offset_by("1d")).otherwise(shifted)
+
+    def _completed_years(self, e: E.CompletedYears) -> pl.Expr:
+        s, end = self.compile(e.start), self.compile(e.end)
+        leap = self._leap(e.leap)
+        ey = end.dt.year()
+        years = ey - s.dt.year()
+        smd = s.dt.month().cast(pl.Int32) * 100 + s.dt.day().cast(pl.Int32)
+        emd = end.dt.month().cast(pl.Int32) * 100 + end.dt.day().cast(pl.Int32)
+        leap_end = (ey % 4 == 0) & ((ey % 100 != 0) | (ey % 400 == 0))
+        feb29_md = 301 if leap == "march_1" else 228
+        md = pl.when((smd == 229) & ~leap_end).then(feb29_md).otherwise(smd)
+        return years - (emd < md).cast(pl.Int32)

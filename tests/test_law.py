@@ -1,0 +1,75 @@
+"""The law tree: every file valid, every value referenced, and loader errors that name the
+file, the key and the line."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from keicar.engine.parameters import LAW_ROOT, Law, LawError, default_law
+
+
+def test_every_law_file_is_valid_and_every_value_referenced():
+    law = default_law()
+    nodes = law.load_all()
+    assert len(nodes) >= 3
+    for node in nodes:
+        for p in node.walk():
+            for v in p.values:
+                assert v.references, p.path
+                for ref in v.references:
+                    if ref.href:
+                        assert isinstance(ref.seen, dt.date), (p.path, ref.id)
+
+
+def test_dated_values_ascend_and_lookups_follow_them():
+    p = default_law().param("jp.kei.length_mm")
+    dates = [v.since for v in p.values]
+    assert dates == sorted(dates)
+    assert p.at(dt.date(1949, 7, 7)) is None
+    assert p.at(dt.date(1998, 9, 30)) == 3300
+    assert p.at(dt.date(1998, 10, 1)) == 3400
+
+
+def write(tmp_path: Path, text: str) -> Law:
+    (tmp_path / "x.yaml").write_text(text, encoding="utf-8")
+    return Law(tmp_path)
+
+
+GOOD_HEAD = """sources:
+  s: {title: A source, href: https://example.org/a, seen: 2026-11-24, kind: statute}
+"""
+
+
+@pytest.mark.parametrize("body, needle, line", [
+    ("p:\n  unit: mm\n  values:\n    2000-01-01: {value: 1, reference: [s]}\n    1999-01-01: {value: 2, reference: [s]}\n",
+     "dates must ascend", 7),
+    ("p:\n  unit: mm\n  values:\n    2000-01-01: {value: 1}\n", "needs a `reference:`", 6),
+    ("p:\n  unit: furlongs\n  values:\n    2000-01-01: {value: 1, reference: [s]}\n", "unknown unit", 4),
+    ("p:\n  unit: mm\n  values:\n    2000-01-01: {value: 1, reference: [nope]}\n", "'nope' is not in", 6),
+    ("p:\n  unit: mm\n  values:\n    2000-01-01: {value: wide, reference: [s]}\n", "is not a number", 6),
+    ("p:\n  unit: mm\n  values:\n    2000-01-01: {value: 1, reference: [s], confidence: sure}\n", "confidence must be", 6),
+])
+def test_errors_name_file_key_and_line(tmp_path, body, needle, line):
+    law = write(tmp_path, GOOD_HEAD + body)
+    with pytest.raises(LawError) as err:
+        law.param("x.p")
+    msg = str(err.value)
+    assert needle in msg
+    assert f"x.yaml:{line}:" in msg
+    assert "\n" not in msg
+
+
+def test_web_source_needs_the_date_it_was_seen(tmp_path):
+    law = write(tmp_path, "sources:\n  s: {title: T, href: https://example.org}\np:\n  unit: mm\n  values:\n    2000-01-01: {value: 1, reference: [s]}\n")
+    with pytest.raises(LawError, match="seen"):
+        law.param("x.p")
+
+
+def test_unknown_parameter_path_is_a_key_error():
+    with pytest.raises(KeyError):
+        default_law().param("jp.kei.lenght_mm")
+
+
+def test_law_ships_inside_the_package():
+    assert LAW_ROOT.is_dir() and (LAW_ROOT / "jp" / "kei.yaml").is_file()
