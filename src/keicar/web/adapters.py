@@ -1,0 +1,81 @@
+"""The seam between the web interface and the core: one small function per endpoint.
+
+Each function calls the core function that answers the question and returns plain JSON
+data; nothing here decides anything about the law. Features still being built elsewhere
+raise ``NotAvailable`` (HTTP 501) until their module is merged, so wiring one is a few
+lines in one function.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import __version__
+from ..engine.parameters import default_law
+from ..vehicle import InputError
+
+
+class NotAvailable(Exception):
+    """A feature this build of keicar does not have yet."""
+
+    def __init__(self, what: str, issue: int):
+        super().__init__(f"not in this build of keicar yet: {what} (issue #{issue})")
+
+
+def versions() -> dict[str, str]:
+    """Sent with every answer, so that it can be reproduced."""
+    return {"keicar_version": __version__, "law_version": default_law().version}
+
+
+# ---------------------------------------------------------------- one vehicle
+
+def check(vehicle_fields: dict[str, Any], *, on: Any = None, month_reading: Any = None,
+          state: str | None = None, country: str | None = None) -> dict[str, Any]:
+    """The JSON contract of ``keicar check --json``."""
+    from .. import api
+    from ..vehicle import make_vehicle
+
+    if state:
+        raise NotAvailable("The state rule (state)", 3)
+    if country and country.strip().upper() != "US":
+        raise NotAvailable("Other countries' import rules (country)", 7)
+    vehicle = make_vehicle(**vehicle_fields)
+    return api.check(vehicle, on=on, month_reading=month_reading)
+
+
+# ---------------------------------------------------------------- US states (issue #3)
+
+def states(on: str | None) -> dict[str, Any]:
+    """Every jurisdiction's record on a date: ``{"on", "states": [...]}``."""
+    raise NotAvailable("US state rules", 3)
+
+
+def state(code: str, on: str | None) -> dict[str, Any]:
+    """One jurisdiction's record on a date, with its history and sources."""
+    raise NotAvailable("US state rules", 3)
+
+
+def us_map_svg(on: str | None) -> str:
+    """The US map coloured by status on a date; one element per state, ``id="state-XX"``."""
+    raise NotAvailable("The US state map", 3)
+
+
+# ---------------------------------------------------------------- catalog and cost (issue #4)
+
+def lookup(code: str, make: str | None) -> dict[str, Any]:
+    """What the catalog knows about a chassis code."""
+    raise NotAvailable("Chassis-code lookup", 4)
+
+
+def calendar(month: str) -> dict[str, Any]:
+    """The catalog generations whose builds start or finish becoming importable in a month."""
+    raise NotAvailable("The eligibility calendar", 4)
+
+
+def cost(fields: dict[str, Any]) -> dict[str, Any]:
+    """The itemized US landed cost."""
+    raise NotAvailable("Landed cost", 4)
+
+
+__all__ = ["InputError", "NotAvailable", "versions", "check", "states", "state", "us_map_svg",
+           "lookup", "calendar", "cost"]

@@ -1,0 +1,313 @@
+// keicar's page: reads the JSON API and renders it. Everything shown goes through
+// textContent or setAttribute on elements built here: nothing a user types, and nothing
+// the API returns, is ever parsed as HTML.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+
+/** el("td", {class: "x"}, "text", childNode, ...): an element; strings become text nodes. */
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v !== null && v !== undefined && v !== false) node.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return node;
+}
+
+/** A link only for http(s) addresses; anything else is shown as text. */
+function link(href, text) {
+  if (typeof href === "string" && /^https?:\/\//i.test(href)) {
+    return el("a", {href, rel: "noopener noreferrer", target: "_blank"}, text || href);
+  }
+  return document.createTextNode(text || "");
+}
+
+async function api(method, path, body) {
+  const init = {method, headers: {accept: "application/json"}};
+  if (body !== undefined) {
+    init.headers["content-type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  let res;
+  try {
+    res = await fetch(path, init);
+  } catch (e) {
+    return {ok: false, status: 0, data: {error: "The keicar server did not answer."}};
+  }
+  let data;
+  try { data = await res.json(); } catch (e) { data = {error: `HTTP ${res.status}`}; }
+  return {ok: res.ok, status: res.status, data};
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+const mark = (passed) => passed === true ? "✔" : passed === false ? "✘" : "?";
+const markClass = (passed) => passed === true ? "pass" : passed === false ? "fail" : "unknown";
+
+function fmt(v, unit) {
+  if (v === null || v === undefined) return "—";
+  if (Array.isArray(v)) return v.map((x) => fmt(x)).join(" / ");
+  if (typeof v === "boolean") return v ? "yes" : "no";
+  if (unit && unit !== "date" && unit !== "enum" && unit !== "bool") return `${v} ${unit}`;
+  return String(v);
+}
+
+// ------------------------------------------------------------------ check
+
+function stepsTable(caption, steps) {
+  const head = ["Rule", "Value", "Limit", "", "In force since", "Source"];
+  const rows = steps.map((s) => {
+    const source = el("div", {}, s.citation || "—");  // one cell child: the phone layout is a grid
+    if (s.confidence && s.confidence !== "high") source.append(el("span", {class: "tag"}, `${s.confidence} confidence`));
+    if (s.disputed && s.disputed.length) {
+      source.append(el("details", {}, el("summary", {}, "disputed"), el("ul", {}, s.disputed.map((d) => el("li", {}, d)))));
+    }
+    const others = (s.citations || []).filter((c) => c !== s.citation);
+    if (others.length) {
+      source.append(el("details", {}, el("summary", {}, `${others.length} more source${others.length > 1 ? "s" : ""}`),
+        el("ul", {}, others.map((c) => el("li", {}, c)))));
+    }
+    if (s.note) source.append(el("p", {class: "small"}, s.note));
+    return el("tr", {class: markClass(s.passed)},
+      el("td", {"data-label": "Rule"}, s.label || s.rule),
+      el("td", {"data-label": "Value"}, fmt(s.value, s.unit)),
+      el("td", {"data-label": "Limit"}, `${s.op || ""} ${fmt(s.limit, s.unit)}`.trim()),
+      el("td", {"data-label": "Passed", class: "mark", "aria-label": s.passed === true ? "passed" : s.passed === false ? "failed" : "unknown"}, mark(s.passed)),
+      el("td", {"data-label": "Since"}, s.effective || "—"),
+      el("td", {"data-label": "Source"}, source));
+  });
+  return el("div", {class: "table-wrap"},
+    el("table", {class: "steps"}, el("caption", {}, caption),
+      el("thead", {}, el("tr", {}, head.map((h) => el("th", {scope: "col"}, h)))),
+      el("tbody", {}, rows)));
+}
+
+function chip(label, passed, detail) {
+  return el("span", {class: `chip ${markClass(passed)}`}, `${mark(passed)} ${label}`, detail ? el("small", {}, ` ${detail}`) : null);
+}
+
+function stateBlock(st) {
+  const rows = [
+    ["Status", st.status], ["Roads", st.max_posted_speed_mph == null ? "—" : `posted ${st.max_posted_speed_mph} mph or less`],
+    ["Interstates", st.interstates == null ? "not established" : st.interstates ? "allowed" : "not allowed"],
+    ["Registration class", st.registration_class], ["Applies to", st.applies_to],
+    ["In force since", st.effective], ["Confidence", st.confidence],
+  ].filter(([, v]) => v !== undefined);
+  return el("div", {class: "card"}, el("h3", {}, `State: ${st.name || st.code}`),
+    el("dl", {}, rows.map(([k, v]) => [el("dt", {}, k), el("dd", {}, fmt(v))])),
+    (st.citations || []).length ? el("ul", {class: "small"}, st.citations.map((c) => el("li", {}, c))) : null);
+}
+
+function renderCheck(r) {
+  const out = $("result");
+  const kei = r.kei, us = r.us;
+  const parts = [
+    el("div", {class: "verdict", id: "verdict"},
+      el("p", {class: "verdict-line"}, r.verdict),
+      el("p", {class: "chips"},
+        chip("Kei when built", kei.is_kei, kei.regime ? `(${kei.regime} standard)` : ""),
+        chip("Kei today", kei.is_kei_today),
+        chip("US import", us.importable, us.path))),
+  ];
+  if (r.vehicle && (r.vehicle.filled_from_catalog || []).length) {
+    parts.push(el("p", {class: "note"}, `From the catalog: ${r.vehicle.filled_from_catalog.join(", ")}.`));
+  }
+  if (r.state) parts.push(stateBlock(r.state));
+  parts.push(stepsTable(`Japan: kei standard in force when built (judged on ${kei.judged_on})`, kei.checks));
+  if (kei.is_kei !== kei.is_kei_today || kei.regime !== kei.regime_today) {
+    parts.push(stepsTable(`Japan: today's kei standard (${kei.regime_today})`, kei.checks_today));
+  }
+  for (const info of kei.info || []) parts.push(el("p", {class: "note"}, `ⓘ ${info.text} (${info.citation})`));
+  parts.push(stepsTable(`United States, federal, on ${r.on}`, us.checks));
+  let line = `NHTSA eligible from ${us.nhtsa_eligible_from}`;
+  if (us.nhtsa_eligible_from_month_start) {
+    line += ` (build month only: ${us.nhtsa_eligible_from_month_end} reading its last day, ` +
+      `${us.nhtsa_eligible_from_month_start} reading its first; using ${us.month_reading})`;
+  }
+  parts.push(el("p", {}, `${line}. EPA eligible from ${us.epa_eligible_from}. Path: ${us.path}.`));
+  parts.push(el("ul", {class: "notes"}, (us.notes || []).map((n) => el("li", {}, n))));
+  parts.push(el("p", {class: "small muted"}, `keicar ${r.keicar_version} · law data ${r.law_version}`));
+  out.replaceChildren(...parts);
+}
+
+function showError(box, data, form) {
+  box.textContent = data.error || "Something went wrong.";
+  box.hidden = false;
+  if (form) {
+    for (const input of form.querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
+    const bad = data.field && form.elements.namedItem(data.field);
+    if (bad && bad.setAttribute) { bad.setAttribute("aria-invalid", "true"); bad.focus(); }
+  }
+}
+
+async function onCheck(event) {
+  event.preventDefault();
+  const form = event.target;
+  const body = {};
+  for (const [k, v] of new FormData(form)) if (String(v).trim() !== "") body[k] = String(v).trim();
+  $("check-btn").disabled = true;
+  const res = await api("POST", "/v1/check", body);
+  $("check-btn").disabled = false;
+  const box = $("check-error");
+  if (!res.ok) {
+    $("result").replaceChildren();
+    showError(box, res.data, form);
+    return;
+  }
+  box.hidden = true;
+  for (const input of form.querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
+  renderCheck(res.data);
+}
+
+async function onLookup() {
+  const code = $("chassis").value.trim();
+  const out = $("lookup-out");
+  if (!code) return;
+  const res = await api("GET", `/v1/lookup/${encodeURIComponent(code)}`);
+  out.hidden = false;
+  if (!res.ok) { out.textContent = res.data.error; return; }
+  out.replaceChildren(renderLookup(res.data));
+}
+
+// Lookup and calendar answers come from the catalog (issue #4); these render what it returns.
+function renderLookup(d) {
+  const matches = d.matches || d.candidates || (d.model ? [d] : []);
+  if (!matches.length) {
+    return el("p", {}, `No catalog entry for ${d.code || "this code"}.`,
+      (d.suggestions || []).length ? ` Nearest codes: ${d.suggestions.join(", ")}.` : "");
+  }
+  return el("ul", {}, matches.map((m) => el("li", {},
+    `${m.make || ""} ${m.model || ""} ${m.generation ? `(gen. ${m.generation})` : ""} — ` +
+    `${[m.production_start, m.production_end].filter(Boolean).join(" to ")}`)));
+}
+
+// ------------------------------------------------------------------ states and map
+
+let mapDate = today();
+
+async function loadMap() {
+  const box = $("map");
+  mapDate = $("map-on").value || today();
+  let res;
+  try { res = await fetch(`/v1/map.svg?on=${encodeURIComponent(mapDate)}`); } catch (e) { res = null; }
+  if (!res || !res.ok) {
+    let msg = "The map is not available.";
+    try { msg = (await res.json()).error || msg; } catch (e) { /* keep the default */ }
+    box.replaceChildren(el("p", {class: "note"}, msg));
+    return;
+  }
+  // The SVG is the server's own drawing (no user text in it): parsed as SVG, not as HTML.
+  const doc = new DOMParser().parseFromString(await res.text(), "image/svg+xml");
+  const svg = doc.documentElement;
+  if (svg.nodeName !== "svg" || doc.querySelector("parsererror")) {
+    box.replaceChildren(el("p", {class: "note"}, "The map could not be read."));
+    return;
+  }
+  svg.removeAttribute("width");
+  svg.removeAttribute("height");
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", `US states by kei vehicle status on ${mapDate}`);
+  for (const s of svg.querySelectorAll('[id^="state-"]')) s.classList.add("state");
+  box.replaceChildren(document.importNode(svg, true));
+}
+
+function stateCodeOf(target) {
+  const node = target.closest && target.closest('[id^="state-"]');
+  return node ? node.id.slice("state-".length) : null;
+}
+
+async function showState(code) {
+  const box = $("state-detail");
+  for (const s of $("map").querySelectorAll(".state.selected")) s.classList.remove("selected");
+  const node = $("map").querySelector(`[id="state-${CSS.escape(code)}"]`);
+  if (node) node.classList.add("selected");
+  const res = await api("GET", `/v1/states/${encodeURIComponent(code)}?on=${encodeURIComponent(mapDate)}`);
+  if (!res.ok) { box.replaceChildren(el("p", {class: "error"}, res.data.error)); return; }
+  box.replaceChildren(renderState(res.data));
+  $("state-pick").value = code;
+}
+
+function renderState(d) {
+  const rec = d.record || d.state || d;
+  const title = `${rec.name || d.name || rec.code || d.code} on ${d.on || mapDate}`;
+  const parts = [el("h3", {id: "state-title"}, title)];
+  const fields = [
+    ["Status", rec.status], ["Roads", rec.max_posted_speed_mph == null ? null : `posted ${rec.max_posted_speed_mph} mph or less`],
+    ["Interstates", rec.interstates == null ? null : rec.interstates ? "allowed" : "not allowed"],
+    ["Registration class", rec.registration_class], ["Applies to", rec.applies_to],
+    ["In force since", rec.effective], ["Confidence", rec.confidence],
+  ].filter(([, v]) => v !== null && v !== undefined);
+  parts.push(el("dl", {}, fields.map(([k, v]) => [el("dt", {}, k), el("dd", {}, fmt(v))])));
+  if (rec.citations && rec.citations.length) parts.push(el("ul", {class: "small"}, rec.citations.map((c) => el("li", {}, c))));
+  if (rec.note || rec.notes) parts.push(el("p", {class: "small"}, rec.note || rec.notes));
+  const history = d.history || rec.history || [];
+  if (history.length) {
+    parts.push(el("h4", {}, "History"), el("ol", {class: "history"}, history.map((h) =>
+      el("li", {}, el("strong", {}, h.date || h.since || ""), " ", h.event || h.text || h.status || JSON.stringify(h)))));
+  }
+  const sources = d.sources || rec.sources || [];
+  const list = Array.isArray(sources) ? sources : Object.values(sources);
+  if (list.length) {
+    parts.push(el("h4", {}, "Sources"), el("ul", {class: "sources"}, list.map((s) =>
+      el("li", {}, link(s.href, s.title || s.href), s.seen ? el("small", {}, ` (seen ${s.seen})`) : null))));
+  }
+  const claims = d.claims || rec.claims || [];
+  if (claims.length) {
+    parts.push(el("h4", {}, "What sources claim"), el("ul", {}, claims.map((c) =>
+      el("li", {}, typeof c === "string" ? c : `${c.claim || c.text || ""}${c.by ? ` (${c.by})` : ""}`))));
+  }
+  return el("div", {class: "card"}, parts);
+}
+
+async function loadStates() {
+  const res = await api("GET", `/v1/states?on=${encodeURIComponent(today())}`);
+  const list = res.ok ? (res.data.states || []) : [];
+  for (const select of [$("state"), $("state-pick")]) {
+    for (const s of list) select.append(el("option", {value: s.code}, `${s.code} ${s.name || ""}`.trim()));
+    if (!res.ok) { select.disabled = true; select.title = res.data.error || ""; }
+  }
+}
+
+// ------------------------------------------------------------------ calendar
+
+async function loadCalendar() {
+  const month = $("cal-month").value;
+  const out = $("calendar-out");
+  if (!month) return;
+  const res = await api("GET", `/v1/calendar/${encodeURIComponent(month)}`);
+  if (!res.ok) { out.replaceChildren(el("p", {class: "note"}, res.data.error)); return; }
+  out.replaceChildren(renderCalendar(res.data));
+}
+
+function renderCalendar(d) {
+  const group = (title, rows) => [el("h3", {}, title), rows && rows.length
+    ? el("ul", {}, rows.map((g) => el("li", {}, `${g.make || ""} ${g.model || ""}` +
+        (g.chassis_codes ? ` (${[].concat(g.chassis_codes).join(", ")})` : "") +
+        (g.production_start ? `: built ${g.production_start}${g.production_end ? ` to ${g.production_end}` : ""}` : ""))))
+    : el("p", {class: "muted"}, "none")];
+  return el("div", {}, group("Builds start becoming importable", d.starting || d.start || []),
+    group("Last builds become importable", d.finishing || d.finish || d.end || []));
+}
+
+// ------------------------------------------------------------------ start
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("on").value = today();
+  $("map-on").value = today();
+  $("cal-month").value = today().slice(0, 7);
+  $("check-form").addEventListener("submit", onCheck);
+  $("lookup-btn").addEventListener("click", onLookup);
+  $("map-on").addEventListener("change", () => { loadMap(); $("state-detail").replaceChildren(); });
+  $("map").addEventListener("click", (e) => { const code = stateCodeOf(e.target); if (code) showState(code); });
+  $("state-pick").addEventListener("change", (e) => { if (e.target.value) showState(e.target.value); });
+  $("cal-month").addEventListener("change", loadCalendar);
+  api("GET", "/healthz").then((res) => {
+    if (res.ok) $("versions").prepend(`keicar ${res.data.keicar_version} · law data ${res.data.law_version} · `);
+  });
+  loadStates();
+  loadMap();
+  loadCalendar();
+});
