@@ -57,6 +57,8 @@ def show(result: dict) -> None:
     from .render import steps_table
 
     console = Console(highlight=False)
+    if not console.is_terminal:  # files and pipes: wide enough that citations stay whole
+        console = Console(highlight=False, width=160)
     console.print(f"[bold]{result['verdict']}[/bold]")
     kei, us = result["kei"], result["us"]
     console.print(steps_table(

@@ -354,19 +354,14 @@ class Law:
         self.root = Path(root)
         self._files: dict[str, Node] = {}
         self._overlay = dict(overlay or {})
-        # path -> where it lives: the law files do not change while a process runs, and the
-        # per-vehicle explainer asks for the same few paths thousands of times
-        self._where: dict[str, tuple[Path, str, list[str]]] = {}
+        self._resolved: dict[str, Node | Parameter] = {}
 
     def _file_for(self, path: str) -> tuple[Path, str, list[str]]:
-        if path in self._where:
-            return self._where[path]
         parts = path.split(".")
         for i in range(len(parts), 0, -1):
             candidate = self.root.joinpath(*parts[:i]).with_suffix(".yaml")
             if candidate.is_file():
-                self._where[path] = candidate, ".".join(parts[:i]), parts[i:]
-                return self._where[path]
+                return candidate, ".".join(parts[:i]), parts[i:]
         raise KeyError(path)
 
     def file_node(self, prefix: str) -> Node:
@@ -378,6 +373,13 @@ class Law:
     def get(self, path: str) -> Node | Parameter:
         if path in self._overlay:
             return self._overlay[path]
+        hit = self._resolved.get(path)
+        if hit is not None:
+            return hit
+        self._resolved[path] = obj = self._lookup(path)
+        return obj
+
+    def _lookup(self, path: str) -> Node | Parameter:
         try:
             file, prefix, rest = self._file_for(path)
         except KeyError:
@@ -421,7 +423,6 @@ class Law:
     def with_overlay(self, params: dict[str, Parameter]) -> "Law":
         law = Law(self.root, {**self._overlay, **params})
         law._files = self._files  # share parsed files: they are immutable once read
-        law._where = self._where
         return law
 
     @cached_property
