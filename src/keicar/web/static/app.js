@@ -57,6 +57,8 @@ function fmt(v, unit) {
 
 // ------------------------------------------------------------------ check
 
+const OPS = {"<=": "≤", ">=": "≥", "==": "="};
+
 function stepsTable(caption, steps) {
   const head = ["Rule", "Value", "Limit", "", "In force since", "Source"];
   const rows = steps.map((s) => {
@@ -70,17 +72,17 @@ function stepsTable(caption, steps) {
       source.append(el("details", {}, el("summary", {}, `${others.length} more source${others.length > 1 ? "s" : ""}`),
         el("ul", {}, others.map((c) => el("li", {}, c)))));
     }
-    if (s.note) source.append(el("p", {class: "small"}, s.note));
+    if (s.note) source.append(el("details", {}, el("summary", {}, "note"), el("p", {}, s.note)));
     return el("tr", {class: markClass(s.passed)},
       el("td", {"data-label": "Rule"}, s.label || s.rule),
       el("td", {"data-label": "Value"}, fmt(s.value, s.unit)),
-      el("td", {"data-label": "Limit"}, `${s.op || ""} ${fmt(s.limit, s.unit)}`.trim()),
+      el("td", {"data-label": "Limit"}, `${OPS[s.op] || s.op || ""} ${fmt(s.limit, s.unit)}`.trim()),
       el("td", {"data-label": "Passed", class: "mark", "aria-label": s.passed === true ? "passed" : s.passed === false ? "failed" : "unknown"}, mark(s.passed)),
       el("td", {"data-label": "Since"}, s.effective || "—"),
       el("td", {"data-label": "Source"}, source));
   });
-  return el("div", {class: "table-wrap"},
-    el("table", {class: "steps"}, el("caption", {}, caption),
+  return el("div", {class: "table-wrap"}, el("h3", {}, caption),
+    el("table", {class: "steps", "aria-label": caption},
       el("thead", {}, el("tr", {}, head.map((h) => el("th", {scope: "col"}, h)))),
       el("tbody", {}, rows)));
 }
