@@ -221,10 +221,7 @@ def resolve(raw: str, make: str | None = None, model: str | None = None) -> tupl
     """The generation(s) behind a code for filling a vehicle: several rows are accepted only
     when they are one maker's (e.g. Alto and Alto Works share codes); the fill then takes only
     the values they agree on. Otherwise an InputError asks for --make."""
-    m = lookup(raw, make, model)
-    if not m.generations:
-        hint = f"; nearest catalog codes: {', '.join(m.suggestions)}" if m.suggestions else ""
-        raise InputError("chassis", f"{m.code!r} is not in the catalog{hint}")
+    m, _ = resolve_code_generations(raw, make, model)
     makes = sorted({g.make for g in m.generations})
     if len(makes) > 1:
         listed = "; ".join(sorted({g.label for g in m.generations}))
@@ -292,3 +289,14 @@ def fill(given: dict[str, Any], chassis: str, make: str | None = None,
         "build_date_note": BUILD_DATE_NOTE,
     }
     return out, info
+
+
+def resolve_code_generations(raw: str, make: str | None = None,
+                              model: str | None = None) -> tuple[Match, list[Generation]]:
+    """Every generation under a code (several makes allowed), or an InputError with the
+    nearest codes when the catalog does not list it."""
+    m = lookup(raw, make, model)
+    if not m.generations:
+        hint = f"; nearest catalog codes: {', '.join(m.suggestions)}" if m.suggestions else ""
+        raise InputError("chassis", f"{m.code!r} is not in the catalog{hint}")
+    return m, m.generations
