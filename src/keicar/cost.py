@@ -75,7 +75,7 @@ def earliest_entry(law: Law) -> dt.date:
     return max(law.param(p).first_date for p in C.ENTRY_PARAMS)
 
 
-def landed_cost(*, body: Any, built: Any, price_usd: Any = None, price_jpy: Any = None,
+def landed_cost(*, body: Any = None, built: Any = None, price_usd: Any = None, price_jpy: Any = None,
                 fx_jpy_per_usd: Any = None, freight_usd: Any = None, insurance_usd: Any = None,
                 entry_date: Any = None, mode: str = "ocean", broker_usd: Any = None,
                 port_usd: Any = None, state_fees_usd: Any = None, law: Law | None = None,
