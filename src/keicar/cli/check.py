@@ -41,8 +41,17 @@ def check(
                  model=model, chassis=chassis)
     if example:
         given = {**given, **{k: v for k, v in EXAMPLE.items() if given.get(k) is None}}
+    catalog_info = None
+    if chassis:
+        from ..catalog import fill
+
+        given, catalog_info = fill(given, chassis, make, model)
     vehicle = make_vehicle(**given)
+    if catalog_info:
+        vehicle.filled_from_catalog = list(catalog_info["filled_from_catalog"])
     result = run_check(vehicle, on=on, month_reading=month_reading)
+    if catalog_info:
+        result["vehicle"]["catalog"] = catalog_info
     if as_json:
         from .render import print_json
 
@@ -76,3 +85,12 @@ def show(result: dict) -> None:
     console.print(line + f"; EPA eligible from {us['epa_eligible_from']}; path: {us['path']}.")
     for note in us["notes"]:
         console.print(f"[dim]• {note}[/dim]")
+    cat = result["vehicle"].get("catalog")
+    if cat:
+        filled = ", ".join(f + (" (unverified)" if f in cat["unverified"] else "") for f in cat["filled_from_catalog"])
+        console.print(f"[dim]• From the catalog ({cat['code']}: {'; '.join(cat['generations'])}): {filled or 'nothing'}. "
+                      f"{cat['build_date_note']}[/dim]")
+    papers = result.get("papers")
+    if papers and papers["items"]:
+        console.print(f"Papers ({papers['path']}): " + ", ".join(i["item"] for i in papers["items"])
+                      + " — see keicar papers for citations.")

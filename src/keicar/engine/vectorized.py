@@ -119,7 +119,8 @@ class Compiler:
                 "<=": a <= b, "<": a < b, ">=": a >= b, ">": a > b, "==": a == b, "!=": a != b,
             }[e.op]
         if t is E.Arith:
-            return c(e.a) + c(e.b) if e.op == "+" else c(e.a) - c(e.b)
+            a, b = c(e.a), c(e.b)
+            return {"+": a + b, "-": a - b, "*": a * b, "/": a / b}[e.op]
         if t in (E.And, E.Or):
             return self._logic(e)
         if t is E.Not:
