@@ -188,3 +188,78 @@ def test_page_script_never_writes_html():
 
 def test_unknown_path_is_404(client):
     assert client.get("/v1/nothing").status_code == 404
+
+
+# ---------------------------------------------------------------- catalog, calendar, cost
+
+def test_chassis_code_fills_the_specs_and_says_so(client):
+    res = client.post("/v1/check", json={"chassis": "PP1", "built": "1991-05", "on": "2026-11-24"})
+    assert res.status_code == 200, res.text
+    vehicle = res.json()["vehicle"]
+    assert vehicle["catalog"]["code"] == "PP1"
+    assert {"length_mm", "width_mm", "height_mm", "cc", "body"} <= set(vehicle["filled_from_catalog"])
+    assert vehicle["body"] == "passenger"
+
+
+def test_values_given_win_over_the_catalog(client):
+    res = client.post("/v1/check", json={"chassis": "PP1", "built": "1991-05", "width_mm": 1500, "on": "2026-11-24"})
+    data = res.json()
+    assert data["vehicle"]["width_mm"] == 1500 and "width_mm" not in data["vehicle"]["filled_from_catalog"]
+    assert "width_mm" in data["kei"]["failed"]
+
+
+def test_unknown_chassis_code_is_422_on_chassis(client):
+    res = client.post("/v1/check", json={"chassis": "ZZZ99", "built": "1991-05"})
+    assert res.status_code == 422 and res.json()["field"] == "chassis"
+
+
+def test_lookup_strips_prefix_and_serial(client):
+    data = client.get("/v1/lookup/EBD-DA63T-123456").json()
+    assert (data["code"], data["prefix_stripped"], data["serial_stripped"], data["found"]) == ("DA63T", "EBD", "123456", True)
+    assert data["generations"][0]["make"] == "Suzuki"
+    assert data["keicar_version"] == __version__ and data["law_version"] == default_law().version
+
+
+def test_lookup_of_an_unknown_code_answers_not_found(client):
+    data = client.get("/v1/lookup/ZZZ").json()
+    assert data["found"] is False and data["generations"] == []
+
+
+def test_calendar_month(client):
+    data = client.get("/v1/calendar/2026-11").json()
+    assert data["month"] == "2026-11"
+    for g in data["first_builds_importable"]:
+        assert g["first_builds"]["importable_from"].startswith("2026-11")
+    res = client.get("/v1/calendar/2026-13")
+    assert res.status_code == 422 and res.json()["field"] == "month"
+
+
+COST = dict(price_usd=4000, freight_usd=1500, body="truck", built="1999-05", entry_date="2026-11-24")
+
+
+def test_cost_is_the_cli_contract(client):
+    from keicar.cost import landed_cost
+
+    res = client.post("/v1/cost", json=COST)
+    assert res.status_code == 200
+    assert res.json() == landed_cost(**COST)
+    assert res.json()["duty"]["hts"] == "8704.31"
+
+
+def test_cost_by_air_has_no_harbor_fee(client):
+    from keicar.cost import landed_cost
+
+    air = client.post("/v1/cost", json={**COST, "ocean": False}).json()
+    assert air == landed_cost(**COST, mode="air")
+    assert air["total_usd"] < client.post("/v1/cost", json=COST).json()["total_usd"]
+
+
+@pytest.mark.parametrize("body, field", [
+    ({**COST, "price_usd": -4}, "price_usd"),
+    ({**COST, "ocean": "maybe"}, "ocean"),
+    ({**COST, "price": 4000}, "price"),
+    ({**COST, "body": "boat"}, "body"),
+])
+def test_cost_bad_input(client, body, field):
+    res = client.post("/v1/cost", json=body)
+    assert res.status_code == 422 and res.json()["field"] == field

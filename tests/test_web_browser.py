@@ -176,3 +176,28 @@ def test_map_click_shows_the_state(server, browser):
     assert "Texas" in title.text and "2026-11-24" in title.text
     assert "selected" in state.get_attribute("class")
     screenshot(browser, "page-map.png")
+
+
+def test_chassis_code_alone_fills_the_form_answer(server, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "/")
+    fill(browser, {"chassis": "PP1", "built": "1991-05", "on": "2026-11-24"})
+    browser.find_element(By.ID, "lookup-btn").click()
+    wait_for(browser, lambda d: "Honda Beat" in d.find_element(By.ID, "lookup-out").text)
+    browser.find_element(By.ID, "check-btn").click()
+    note = wait_for(browser, lambda d: d.find_elements(By.ID, "from-catalog"))[0]
+    assert note.text.startswith("From the catalog (PP1: Honda Beat")
+    assert browser.find_element(By.ID, "verdict").text.startswith("Kei under the 1990-01-01 standard")
+
+
+def test_calendar_lists_the_month(server, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "/")
+    fill(browser, {"cal-month": "2026-11"})
+    browser.execute_script("document.getElementById('cal-month').dispatchEvent(new Event('change'))")
+    out = wait_for(browser, lambda d: [e for e in d.find_elements(By.CSS_SELECTOR, "#calendar-out h3")
+                                       if "2026-11" in e.text])
+    assert out[0].text.startswith("First builds becoming importable in 2026-11")
+    assert "MR Wagon" in browser.find_element(By.ID, "calendar-out").text

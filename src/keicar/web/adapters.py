@@ -31,7 +31,8 @@ def versions() -> dict[str, str]:
 
 def check(vehicle_fields: dict[str, Any], *, on: Any = None, month_reading: Any = None,
           state: str | None = None, country: str | None = None) -> dict[str, Any]:
-    """The JSON contract of ``keicar check --json``."""
+    """The JSON contract of ``keicar check --json``; a chassis code fills the specs not given
+    from the catalog, as ``keicar check --chassis`` does."""
     from .. import api
     from ..vehicle import make_vehicle
 
@@ -39,8 +40,18 @@ def check(vehicle_fields: dict[str, Any], *, on: Any = None, month_reading: Any 
         raise NotAvailable("The state rule (state)", 3)
     if country and country.strip().upper() != "US":
         raise NotAvailable("Other countries' import rules (country)", 7)
-    vehicle = make_vehicle(**vehicle_fields)
-    return api.check(vehicle, on=on, month_reading=month_reading)
+    given, catalog_info = dict(vehicle_fields), None
+    if given.get("chassis"):
+        from ..catalog import fill
+
+        given, catalog_info = fill(given, given["chassis"], given.get("make"), given.get("model"))
+    vehicle = make_vehicle(**given)
+    if catalog_info:
+        vehicle.filled_from_catalog = list(catalog_info["filled_from_catalog"])
+    result = api.check(vehicle, on=on, month_reading=month_reading)
+    if catalog_info:
+        result["vehicle"]["catalog"] = catalog_info
+    return result
 
 
 # ---------------------------------------------------------------- US states (issue #3)
@@ -63,18 +74,27 @@ def us_map_svg(on: str | None) -> str:
 # ---------------------------------------------------------------- catalog and cost (issue #4)
 
 def lookup(code: str, make: str | None) -> dict[str, Any]:
-    """What the catalog knows about a chassis code."""
-    raise NotAvailable("Chassis-code lookup", 4)
+    """What the catalog knows about a chassis code (``keicar lookup --json``)."""
+    from ..catalog import lookup as run
+
+    return run(code, make).as_dict()
 
 
-def calendar(month: str) -> dict[str, Any]:
-    """The catalog generations whose builds start or finish becoming importable in a month."""
-    raise NotAvailable("The eligibility calendar", 4)
+def calendar(month: str, month_reading: str | None = None) -> dict[str, Any]:
+    """The catalog generations whose first or last builds become importable in a month
+    (``keicar calendar --json``)."""
+    from ..eligibility import month_calendar
+
+    return month_calendar(month, month_reading)
 
 
 def cost(fields: dict[str, Any]) -> dict[str, Any]:
-    """The itemized US landed cost."""
-    raise NotAvailable("Landed cost", 4)
+    """The itemized US landed cost (``keicar cost --json``)."""
+    from ..cost import landed_cost
+
+    fields = dict(fields)
+    ocean = fields.pop("ocean", None)
+    return landed_cost(**fields, mode="air" if ocean is False else "ocean")
 
 
 __all__ = ["InputError", "NotAvailable", "versions", "check", "states", "state", "us_map_svg",

@@ -113,8 +113,9 @@ def create_app() -> FastAPI:
 
     @app.get("/v1/calendar/{month}", tags=["catalog"], responses=_ERRORS,
              summary="Model generations whose builds start or finish becoming importable in a month")
-    def calendar(month: str = PathParam(..., max_length=16, description="YYYY-MM")) -> JSON:
-        return _answer(adapters.calendar(month))
+    def calendar(month: str = PathParam(..., max_length=16, description="YYYY-MM"),
+                 month_reading: Optional[str] = Query(None, max_length=32, description="end (default) or start")) -> JSON:
+        return _answer(adapters.calendar(month, month_reading))
 
     @app.post("/v1/cost", tags=["cost"], responses=_ERRORS, summary="US landed cost, itemized and cited")
     def cost(req: CostRequest) -> JSON:

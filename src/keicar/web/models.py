@@ -49,15 +49,18 @@ class CheckRequest(_Body):
 
 
 class CostRequest(_Body):
-    """What `keicar cost` takes: the price, the exchange rate, freight and insurance, the
-    vehicle's body and build date, the entry date and the mode of transport."""
+    """What `keicar cost` takes: the price, your exchange rate, freight and insurance, the
+    vehicle's body and build date, the entry date, ocean or air, and your own fees."""
 
-    price_jpy: Number = Field(None, description="Purchase price in yen (give this or price_usd).")
-    price_usd: Number = Field(None, description="Purchase price in US dollars.")
-    fx_jpy_per_usd: Number = Field(None, description="Exchange rate given by you (no network): yen per dollar.")
-    freight_usd: Number = Field(None, description="Freight in US dollars.")
-    insurance_usd: Number = Field(None, description="Insurance in US dollars.")
-    body: Text = Field(None, description="passenger | truck | van", **_SHORT)
-    built: Text = Field(None, description="Build date: YYYY-MM-DD or YYYY-MM.", **_SHORT)
-    entry_date: Text = Field(None, description="Date of US entry, YYYY-MM-DD (default: today).", **_SHORT)
-    air: Optional[bool] = Field(None, description="true for an air shipment (default: ocean).")
+    body: Text = Field(None, description="passenger | truck | van", examples=["truck"], **_SHORT)
+    built: Text = Field(None, description="Build date: YYYY-MM-DD or YYYY-MM.", examples=["1999-05"], **_SHORT)
+    price_usd: Number = Field(None, description="Price paid for the vehicle, USD.", examples=[4000])
+    price_jpy: Number = Field(None, description="Price paid for the vehicle, yen (needs fx_jpy_per_usd).")
+    fx_jpy_per_usd: Number = Field(None, description="Yen per US dollar (your rate; no network).")
+    freight_usd: Number = Field(None, description="International freight, USD.", examples=[1500])
+    insurance_usd: Number = Field(None, description="Marine insurance, USD.")
+    entry_date: Text = Field(None, description="Date of entry, YYYY-MM-DD (default today).", **_SHORT)
+    ocean: Optional[bool] = Field(None, description="true (default): ocean shipment, HMF due; false: air.")
+    broker_usd: Number = Field(None, description="Customs broker fee, USD.")
+    port_usd: Number = Field(None, description="Port and terminal charges, USD.")
+    state_fees_usd: Number = Field(None, description="State title, registration and tax, USD.")

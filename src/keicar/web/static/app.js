@@ -114,8 +114,11 @@ function renderCheck(r) {
         chip("Kei today", kei.is_kei_today),
         chip("US import", us.importable, us.path))),
   ];
-  if (r.vehicle && (r.vehicle.filled_from_catalog || []).length) {
-    parts.push(el("p", {class: "note"}, `From the catalog: ${r.vehicle.filled_from_catalog.join(", ")}.`));
+  const cat = r.vehicle && r.vehicle.catalog;
+  if (cat) {
+    const filled = cat.filled_from_catalog.map((f) => f + (cat.unverified.includes(f) ? " (unverified)" : "")).join(", ");
+    parts.push(el("p", {class: "note", id: "from-catalog"},
+      `From the catalog (${cat.code}: ${cat.generations.join("; ")}): ${filled || "nothing"}.`));
   }
   if (r.state) parts.push(stateBlock(r.state));
   parts.push(stepsTable(`Japan: kei standard in force when built (judged on ${kei.judged_on})`, kei.checks));
@@ -131,8 +134,19 @@ function renderCheck(r) {
   }
   parts.push(el("p", {}, `${line}. EPA eligible from ${us.epa_eligible_from}. Path: ${us.path}.`));
   parts.push(el("ul", {class: "notes"}, (us.notes || []).map((n) => el("li", {}, n))));
+  if (r.papers && (r.papers.items || []).length) parts.push(papersList(r.papers));
   parts.push(el("p", {class: "small muted"}, `keicar ${r.keicar_version} · law data ${r.law_version}`));
   out.replaceChildren(...parts);
+}
+
+function papersList(p) {
+  return el("details", {class: "card papers"},
+    el("summary", {}, `Papers for this path (${p.items.length})`),
+    p.path_description ? el("p", {class: "small"}, p.path_description) : null,
+    el("ol", {}, p.items.map((i) => el("li", {},
+      el("strong", {}, i.item.replace(/_/g, " ")), i.form ? ` [${i.form}]` : "", ` — ${i.agency} (${i.stage})`,
+      el("p", {class: "small"}, i.description),
+      el("p", {class: "small muted"}, i.citation, i.confidence && i.confidence !== "high" ? el("span", {class: "tag"}, `${i.confidence} confidence`) : null)))));
 }
 
 function showError(box, data, form) {
@@ -174,16 +188,24 @@ async function onLookup() {
   out.replaceChildren(renderLookup(res.data));
 }
 
-// Lookup and calendar answers come from the catalog (issue #4); these render what it returns.
+// Lookup and calendar answers come from the catalog (keicar.catalog, keicar.eligibility).
 function renderLookup(d) {
-  const matches = d.matches || d.candidates || (d.model ? [d] : []);
-  if (!matches.length) {
-    return el("p", {}, `No catalog entry for ${d.code || "this code"}.`,
+  const stripped = [d.prefix_stripped ? `prefix ${d.prefix_stripped}-` : "", d.serial_stripped ? `serial -${d.serial_stripped}` : ""]
+    .filter(Boolean).join(", ");
+  const head = `${d.code}${stripped ? ` (stripped ${stripped})` : ""}`;
+  if (!d.found) {
+    return el("p", {}, `${head}: not in the catalog.`,
       (d.suggestions || []).length ? ` Nearest codes: ${d.suggestions.join(", ")}.` : "");
   }
-  return el("ul", {}, matches.map((m) => el("li", {},
-    `${m.make || ""} ${m.model || ""} ${m.generation ? `(gen. ${m.generation})` : ""} — ` +
-    `${[m.production_start, m.production_end].filter(Boolean).join(" to ")}`)));
+  const shown = [["body_type", "Body"], ["production_start", "Built from"], ["production_end", "Built to"],
+    ["length_mm", "Length mm"], ["width_mm", "Width mm"], ["height_mm", "Height mm"], ["displacement_cc", "Engine cc"],
+    ["engine_codes", "Engine"], ["drive", "Drive"], ["confidence", "Confidence"]];
+  return el("div", {}, el("p", {}, head),
+    d.generations.map((g) => el("div", {class: "card"},
+      el("h4", {}, `${g.make} ${g.model} (generation ${g.generation || "?"}): ${[].concat(g.chassis_codes || []).join(", ")}`),
+      el("dl", {}, shown.filter(([k]) => g[k] !== null && g[k] !== undefined && g[k] !== "").map(([k, label]) =>
+        [el("dt", {}, label), el("dd", {}, fmt(g[k]), (g.unverified_fields || []).includes(k) ? el("span", {class: "tag"}, "unverified") : null)])))),
+    el("p", {class: "small muted"}, d.build_date_note));
 }
 
 // ------------------------------------------------------------------ states and map
@@ -285,13 +307,15 @@ async function loadCalendar() {
 }
 
 function renderCalendar(d) {
-  const group = (title, rows) => [el("h3", {}, title), rows && rows.length
-    ? el("ul", {}, rows.map((g) => el("li", {}, `${g.make || ""} ${g.model || ""}` +
-        (g.chassis_codes ? ` (${[].concat(g.chassis_codes).join(", ")})` : "") +
-        (g.production_start ? `: built ${g.production_start}${g.production_end ? ` to ${g.production_end}` : ""}` : ""))))
+  const group = (title, rows, which) => [el("h3", {}, `${title} (${rows.length})`), rows.length
+    ? el("ul", {class: "calendar"}, rows.map((g) => el("li", {},
+        el("strong", {}, g[which].importable_from), ` ${g.make} ${g.model}`,
+        el("span", {class: "muted"}, ` [${[].concat(g.chassis_codes || []).join(", ")}] built ${g[which].built}`))))
     : el("p", {class: "muted"}, "none")];
-  return el("div", {}, group("Builds start becoming importable", d.starting || d.start || []),
-    group("Last builds become importable", d.finishing || d.finish || d.end || []));
+  return el("div", {},
+    group(`First builds becoming importable in ${d.month}`, d.first_builds_importable || [], "first_builds"),
+    group(`Last builds becoming importable in ${d.month}`, d.last_builds_importable || [], "last_builds"),
+    el("p", {class: "small muted"}, d.note));
 }
 
 // ------------------------------------------------------------------ start
