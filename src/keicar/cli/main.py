@@ -22,6 +22,9 @@ app = typer.Typer(
 # Command modules register themselves on `app` when imported.
 from . import check as _check  # noqa: E402,F401
 from . import data as _data  # noqa: E402,F401
+from . import fmvss as _fmvss  # noqa: E402,F401
+from . import jpcost as _jpcost  # noqa: E402,F401
+from . import policy as _policy  # noqa: E402,F401
 
 
 def option_name(field: str) -> str:
