@@ -24,6 +24,9 @@ from . import check as _check  # noqa: E402,F401
 from . import data as _data  # noqa: E402,F401
 from . import catalog as _catalog  # noqa: E402,F401
 from . import cost as _cost  # noqa: E402,F401
+from . import fmvss as _fmvss  # noqa: E402,F401
+from . import jpcost as _jpcost  # noqa: E402,F401
+from . import policy as _policy  # noqa: E402,F401
 from . import serve as _serve  # noqa: E402,F401
 
 

@@ -129,6 +129,9 @@ class Evaluator:
         if t is E.Year:
             d = self.eval(e.date)
             return None if d is None else d.year
+        if t is E.MonthStart:
+            d = self.eval(e.date)
+            return None if d is None else d.replace(day=1)
         if t is E.JanFirst:
             y = self.eval(e.year)
             return None if y is None else dt.date(y, 1, 1)

@@ -135,6 +135,12 @@ class Year(Expr):
 
 
 @dataclass(frozen=True, eq=False)
+class MonthStart(Expr):
+    """The first day of the month of ``date`` (rules counted by month and year)."""
+    date: Expr
+
+
+@dataclass(frozen=True, eq=False)
 class JanFirst(Expr):
     """1 January of the integer year ``year``."""
     year: Expr

@@ -300,6 +300,8 @@ def _parse_node(path: str, raw: dict, sources: dict[str, Source], keys: list, fi
     node = Node(path, file, str(raw.get("description", "")).strip())
     for key, child in raw.items():
         if key in NODE_RESERVED:
+            if key in ("name", "code"):  # kept on nested nodes too (e.g. an FMVSS's name)
+                node.meta[key] = child
             continue
         if not isinstance(key, str):
             raise _Fail(keys + [key], f"child names must be strings, not {key!r}")

@@ -143,6 +143,8 @@ class Compiler:
             return self._is_in(e)
         if t is E.Year:
             return c(e.date).dt.year()
+        if t is E.MonthStart:
+            return c(e.date).dt.month_start()
         if t is E.JanFirst:
             return pl.date(c(e.year), 1, 1)
         if t is E.Anniversary:
