@@ -263,3 +263,19 @@ def test_cost_by_air_has_no_harbor_fee(client):
 def test_cost_bad_input(client, body, field):
     res = client.post("/v1/cost", json=body)
     assert res.status_code == 422 and res.json()["field"] == field
+
+
+# ---------------------------------------------------------------- other countries
+
+def test_country_replaces_the_us_block_as_the_cli_does(client):
+    from keicar.countries import check_country
+
+    res = client.post("/v1/check", json={**TRUCK, "on": "2026-11-24", "country": "CA"})
+    assert res.status_code == 200
+    assert res.json() == check_country(make_vehicle(**TRUCK), on="2026-11-24", country="CA")
+    assert res.json()["import"]["country"] == "CA" and "us" not in res.json()
+
+
+def test_unknown_country_is_422(client):
+    res = client.post("/v1/check", json={**TRUCK, "country": "FR"})
+    assert res.status_code == 422 and res.json()["field"] == "country"

@@ -201,3 +201,14 @@ def test_calendar_lists_the_month(server, browser):
                                        if "2026-11" in e.text])
     assert out[0].text.startswith("First builds becoming importable in 2026-11")
     assert "MR Wagon" in browser.find_element(By.ID, "calendar-out").text
+
+
+def test_other_country(server, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "/")
+    fill(browser, {**TRUCK, "country": "CA"})
+    browser.find_element(By.ID, "check-btn").click()
+    verdict = wait_for(browser, lambda d: d.find_elements(By.ID, "verdict"))[0]
+    assert "Importable to Canada on 2026-11-24" in verdict.text
+    assert any(h.text.startswith("Canada, on 2026-11-24") for h in browser.find_elements(By.CSS_SELECTOR, "#result h3"))

@@ -31,15 +31,14 @@ def versions() -> dict[str, str]:
 
 def check(vehicle_fields: dict[str, Any], *, on: Any = None, month_reading: Any = None,
           state: str | None = None, country: str | None = None) -> dict[str, Any]:
-    """The JSON contract of ``keicar check --json``; a chassis code fills the specs not given
-    from the catalog, as ``keicar check --chassis`` does."""
-    from .. import api
+    """The JSON contract of ``keicar check --json``: a chassis code fills the specs not given
+    from the catalog (``--chassis``); another country's import rules replace the US block
+    (``--country``)."""
+    from ..countries import check_country
     from ..vehicle import make_vehicle
 
     if state:
         raise NotAvailable("The state rule (state)", 3)
-    if country and country.strip().upper() != "US":
-        raise NotAvailable("Other countries' import rules (country)", 7)
     given, catalog_info = dict(vehicle_fields), None
     if given.get("chassis"):
         from ..catalog import fill
@@ -48,7 +47,7 @@ def check(vehicle_fields: dict[str, Any], *, on: Any = None, month_reading: Any 
     vehicle = make_vehicle(**given)
     if catalog_info:
         vehicle.filled_from_catalog = list(catalog_info["filled_from_catalog"])
-    result = api.check(vehicle, on=on, month_reading=month_reading)
+    result = check_country(vehicle, on=on, country=country, month_reading=month_reading)
     if catalog_info:
         result["vehicle"]["catalog"] = catalog_info
     return result

@@ -112,7 +112,7 @@ function renderCheck(r) {
       el("p", {class: "chips"},
         chip("Kei when built", kei.is_kei, kei.regime ? `(${kei.regime} standard)` : ""),
         chip("Kei today", kei.is_kei_today),
-        chip("US import", us.importable, us.path))),
+        us ? chip("US import", us.importable, us.path) : chip(`${r.import.name} import`, r.import.importable, r.import.path))),
   ];
   const cat = r.vehicle && r.vehicle.catalog;
   if (cat) {
@@ -126,6 +126,16 @@ function renderCheck(r) {
     parts.push(stepsTable(`Japan: today's kei standard (${kei.regime_today})`, kei.checks_today));
   }
   for (const info of kei.info || []) parts.push(el("p", {class: "note"}, `ⓘ ${info.text} (${info.citation})`));
+  if (!us) {  // another country's import rules (--country)
+    const imp = r.import;
+    parts.push(stepsTable(`${imp.name}, on ${r.on}`, imp.checks));
+    parts.push(el("p", {}, `Eligible from ${imp.eligible_from}. Path: ${imp.path}.` +
+      (imp.approval_exempt_from ? ` Approval-exempt from ${imp.approval_exempt_from}.` : "")));
+    parts.push(el("ul", {class: "notes"}, (imp.notes || []).map((n) => el("li", {}, n))));
+    parts.push(el("p", {class: "small muted"}, `keicar ${r.keicar_version} · law data ${r.law_version}`));
+    out.replaceChildren(...parts);
+    return;
+  }
   parts.push(stepsTable(`United States, federal, on ${r.on}`, us.checks));
   let line = `NHTSA eligible from ${us.nhtsa_eligible_from}`;
   if (us.nhtsa_eligible_from_month_start) {
@@ -164,6 +174,7 @@ async function onCheck(event) {
   const form = event.target;
   const body = {};
   for (const [k, v] of new FormData(form)) if (String(v).trim() !== "") body[k] = String(v).trim();
+  if (body.country === "US") delete body.country;
   $("check-btn").disabled = true;
   const res = await api("POST", "/v1/check", body);
   $("check-btn").disabled = false;
