@@ -26,8 +26,6 @@ from ..engine.explain import anniversary, completed_years
 from ..engine.parameters import Law
 
 P = "jp.costs."
-#: One levy a year: the owner on record on this month and day pays the annual tax.
-LEVY_MONTH_DAY = (4, 1)  # Local Tax Act: the tax is charged on 1 April (賦課期日)
 
 
 class Ledger:
@@ -57,10 +55,17 @@ class Ledger:
         return None if any(a is None for a in amounts) else int(sum(amounts))
 
 
-def levy_dates(first: dt.date, end: dt.date) -> list[dt.date]:
+def levy_dates(first: dt.date, end: dt.date, law: Law | None = None) -> list[dt.date]:
+    """Each day the annual tax is charged (jp.costs.levy_month_day) from ``first`` to ``end``."""
+    from ..engine.parameters import default_law
+
+    levy = (law or default_law()).param(P + "levy_month_day")
     out = []
     for year in range(first.year, end.year + 1):
-        d = dt.date(year, *LEVY_MONTH_DAY)
+        month_day = levy.at(dt.date(year, 1, 1))
+        if month_day is None:
+            continue
+        d = dt.date(year, int(month_day[:2]), int(month_day[3:]))
         if first <= d < end:
             out.append(d)
     return out
@@ -126,7 +131,7 @@ def kei(law: Law, first: dt.date, years: int) -> dict[str, Any]:
     """A private passenger kei, new, first inspected on ``first``, kept ``years`` years."""
     end = anniversary(first, years, "march_1")
     led = Ledger(law)
-    for d in levy_dates(first, end):
+    for d in levy_dates(first, end, law):
         rate = _annual_rate(led, first, d, "light_vehicle_tax", "new_rate_first_inspection_from",
                             "surcharge_after_years",
                             ("first_inspected_before_2015_04", "first_inspected_from_2015_04"))
@@ -143,7 +148,7 @@ def registered(law: Law, first: dt.date, years: int, cc: float, weight_kg: float
     """A private registered passenger car of ``cc`` and ``weight_kg``, new on ``first``."""
     end = anniversary(first, years, "march_1")
     led = Ledger(law)
-    for d in levy_dates(first, end):
+    for d in levy_dates(first, end, law):
         name = band(law, cc, d)
         table = _annual_rate(led, first, d, "automobile_tax", "new_rate_first_registration_from",
                              "surcharge_after_years_gasoline",
