@@ -71,9 +71,11 @@ def browser(tmp_path_factory):
 
 
 def wait_for(driver, condition, timeout=15):
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout).until(condition)
+    # the page re-renders a section when an answer arrives: an element read a moment ago may be gone
+    return WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
 
 
 def fill(driver, values: dict):
@@ -197,10 +199,9 @@ def test_calendar_lists_the_month(server, browser):
     browser.get(server + "/")
     fill(browser, {"cal-month": "2026-11"})
     browser.execute_script("document.getElementById('cal-month').dispatchEvent(new Event('change'))")
-    out = wait_for(browser, lambda d: [e for e in d.find_elements(By.CSS_SELECTOR, "#calendar-out h3")
-                                       if "2026-11" in e.text])
-    assert out[0].text.startswith("First builds becoming importable in 2026-11")
-    assert "MR Wagon" in browser.find_element(By.ID, "calendar-out").text
+    text = wait_for(browser, lambda d: (t := d.find_element(By.ID, "calendar-out").text) and "2026-11" in t and t)
+    assert text.startswith("First builds becoming importable in 2026-11")
+    assert "MR Wagon" in text
 
 
 def test_other_country(server, browser):

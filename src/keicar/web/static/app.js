@@ -43,6 +43,12 @@ async function api(method, path, body) {
   return {ok: res.ok, status: res.status, data};
 }
 
+// Answers can arrive out of order (a date changed twice quickly): only the newest request
+// for a section may render it.
+const pending = {};
+const ticket = (section) => (pending[section] = (pending[section] || 0) + 1);
+const stale = (section, t) => pending[section] !== t;
+
 const today = () => new Date().toISOString().slice(0, 10);
 const mark = (passed) => passed === true ? "✔" : passed === false ? "✘" : "?";
 const markClass = (passed) => passed === true ? "pass" : passed === false ? "fail" : "unknown";
@@ -176,7 +182,9 @@ async function onCheck(event) {
   for (const [k, v] of new FormData(form)) if (String(v).trim() !== "") body[k] = String(v).trim();
   if (body.country === "US") delete body.country;
   $("check-btn").disabled = true;
+  const t = ticket("check");
   const res = await api("POST", "/v1/check", body);
+  if (stale("check", t)) return;
   $("check-btn").disabled = false;
   const box = $("check-error");
   if (!res.ok) {
@@ -226,8 +234,10 @@ let mapDate = today();
 async function loadMap() {
   const box = $("map");
   mapDate = $("map-on").value || today();
+  const t = ticket("map");
   let res;
   try { res = await fetch(`/v1/map.svg?on=${encodeURIComponent(mapDate)}`); } catch (e) { res = null; }
+  if (stale("map", t)) return;
   if (!res || !res.ok) {
     let msg = "The map is not available.";
     try { msg = (await res.json()).error || msg; } catch (e) { /* keep the default */ }
@@ -235,7 +245,9 @@ async function loadMap() {
     return;
   }
   // The SVG is the server's own drawing (no user text in it): parsed as SVG, not as HTML.
-  const doc = new DOMParser().parseFromString(await res.text(), "image/svg+xml");
+  const text = await res.text();
+  if (stale("map", t)) return;
+  const doc = new DOMParser().parseFromString(text, "image/svg+xml");
   const svg = doc.documentElement;
   if (svg.nodeName !== "svg" || doc.querySelector("parsererror")) {
     box.replaceChildren(el("p", {class: "note"}, "The map could not be read."));
@@ -259,7 +271,9 @@ async function showState(code) {
   for (const s of $("map").querySelectorAll(".state.selected")) s.classList.remove("selected");
   const node = $("map").querySelector(`[id="state-${CSS.escape(code)}"]`);
   if (node) node.classList.add("selected");
+  const t = ticket("state");
   const res = await api("GET", `/v1/states/${encodeURIComponent(code)}?on=${encodeURIComponent(mapDate)}`);
+  if (stale("state", t)) return;
   if (!res.ok) { box.replaceChildren(el("p", {class: "error"}, res.data.error)); return; }
   box.replaceChildren(renderState(res.data));
   $("state-pick").value = code;
@@ -312,7 +326,9 @@ async function loadCalendar() {
   const month = $("cal-month").value;
   const out = $("calendar-out");
   if (!month) return;
+  const t = ticket("calendar");
   const res = await api("GET", `/v1/calendar/${encodeURIComponent(month)}`);
+  if (stale("calendar", t)) return;
   if (!res.ok) { out.replaceChildren(el("p", {class: "note"}, res.data.error)); return; }
   out.replaceChildren(renderCalendar(res.data));
 }
