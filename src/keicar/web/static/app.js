@@ -97,15 +97,21 @@ function chip(label, passed, detail) {
   return el("span", {class: `chip ${markClass(passed)}`}, `${mark(passed)} ${label}`, detail ? el("small", {}, ` ${detail}`) : null);
 }
 
-function stateBlock(st) {
-  const rows = [
-    ["Status", st.status], ["Roads", st.max_posted_speed_mph == null ? "—" : `posted ${st.max_posted_speed_mph} mph or less`],
+function stateFields(st) {
+  return [
+    ["Status", st.status], ["Roads", st.max_posted_speed_mph == null ? null : `posted ${st.max_posted_speed_mph} mph or less`],
     ["Interstates", st.interstates == null ? "not established" : st.interstates ? "allowed" : "not allowed"],
     ["Registration class", st.registration_class], ["Applies to", st.applies_to],
-    ["In force since", st.effective], ["Confidence", st.confidence],
-  ].filter(([, v]) => v !== undefined);
-  return el("div", {class: "card"}, el("h3", {}, `State: ${st.name || st.code}`),
-    el("dl", {}, rows.map(([k, v]) => [el("dt", {}, k), el("dd", {}, fmt(v))])),
+    ["In force since", st.effective], ["Confidence", st.confidence], ["Next change", st.next_change],
+  ].filter(([, v]) => v !== null && v !== undefined && v !== "");
+}
+
+function stateBlock(st) {
+  const def = st.definition;
+  return el("div", {class: "card", id: "state-block"}, el("h3", {}, `State: ${st.name || st.code}`),
+    st.sentence ? el("p", {}, st.sentence) : null,
+    el("dl", {}, stateFields(st).map(([k, v]) => [el("dt", {}, k), el("dd", {}, fmt(v))])),
+    def && (def.checks || []).length ? stepsTable(`${st.name || st.code}: the class's definition`, def.checks) : null,
     (st.citations || []).length ? el("ul", {class: "small"}, st.citations.map((c) => el("li", {}, c))) : null);
 }
 
@@ -280,34 +286,31 @@ async function showState(code) {
 }
 
 function renderState(d) {
-  const rec = d.record || d.state || d;
-  const title = `${rec.name || d.name || rec.code || d.code} on ${d.on || mapDate}`;
-  const parts = [el("h3", {id: "state-title"}, title)];
-  const fields = [
-    ["Status", rec.status], ["Roads", rec.max_posted_speed_mph == null ? null : `posted ${rec.max_posted_speed_mph} mph or less`],
-    ["Interstates", rec.interstates == null ? null : rec.interstates ? "allowed" : "not allowed"],
-    ["Registration class", rec.registration_class], ["Applies to", rec.applies_to],
-    ["In force since", rec.effective], ["Confidence", rec.confidence],
-  ].filter(([, v]) => v !== null && v !== undefined);
-  parts.push(el("dl", {}, fields.map(([k, v]) => [el("dt", {}, k), el("dd", {}, fmt(v))])));
-  if (rec.citations && rec.citations.length) parts.push(el("ul", {class: "small"}, rec.citations.map((c) => el("li", {}, c))));
-  if (rec.note || rec.notes) parts.push(el("p", {class: "small"}, rec.note || rec.notes));
-  const history = d.history || rec.history || [];
-  if (history.length) {
-    parts.push(el("h4", {}, "History"), el("ol", {class: "history"}, history.map((h) =>
-      el("li", {}, el("strong", {}, h.date || h.since || ""), " ", h.event || h.text || h.status || JSON.stringify(h)))));
+  const parts = [el("h3", {id: "state-title"}, `${d.name || d.code} on ${d.on || mapDate}`)];
+  if (d.sentence) parts.push(el("p", {}, d.sentence));
+  parts.push(el("dl", {}, stateFields(d).map(([k, v]) => [el("dt", {}, k), el("dd", {}, fmt(v))])));
+  if (d.car) parts.push(el("p", {class: "note"}, `Kei cars: ${d.car.sentence || d.car.status}`));
+  if ((d.citations || []).length) parts.push(el("ul", {class: "small"}, d.citations.map((c) => el("li", {}, c))));
+  const meta = d.metadata || {};
+  if (meta.notes) parts.push(el("details", {}, el("summary", {}, "About this record"), el("p", {class: "small"}, meta.notes)));
+  if ((d.scheduled || []).length) {
+    parts.push(el("h4", {}, "Scheduled"), el("ul", {}, d.scheduled.map((c) =>
+      el("li", {}, el("strong", {}, c.date || ""), " ", c.change || c.text || c.status || ""))));
   }
-  const sources = d.sources || rec.sources || [];
-  const list = Array.isArray(sources) ? sources : Object.values(sources);
-  if (list.length) {
-    parts.push(el("h4", {}, "Sources"), el("ul", {class: "sources"}, list.map((s) =>
-      el("li", {}, link(s.href, s.title || s.href), s.seen ? el("small", {}, ` (seen ${s.seen})`) : null))));
+  if ((d.history || []).length) {
+    parts.push(el("h4", {}, "History"), el("ol", {class: "history"}, d.history.map((h) =>
+      el("li", {}, el("strong", {}, h.date || ""), " ", h.change || h.event || ""))));
   }
-  const claims = d.claims || rec.claims || [];
-  if (claims.length) {
-    parts.push(el("h4", {}, "What sources claim"), el("ul", {}, claims.map((c) =>
-      el("li", {}, typeof c === "string" ? c : `${c.claim || c.text || ""}${c.by ? ` (${c.by})` : ""}`))));
+  if ((d.claims || []).length) {
+    parts.push(el("details", {}, el("summary", {}, `What sources claim (${d.claims.length})`),
+      el("ul", {}, d.claims.map((c) => el("li", {}, c.claim || "",
+        c.assessment ? el("span", {class: "muted"}, ` — ${c.assessment}`) : null)))));
   }
+  if ((d.sources || []).length) {
+    parts.push(el("h4", {}, "Sources"), el("ul", {class: "sources"}, d.sources.map((s) =>
+      el("li", {}, link(s.href, s.title || s.id), s.seen ? el("small", {class: "muted"}, ` (seen ${s.seen})`) : null))));
+  }
+  if (meta.last_reviewed) parts.push(el("p", {class: "small muted"}, `Record confidence ${meta.confidence || "?"}, last reviewed ${meta.last_reviewed}.`));
   return el("div", {class: "card"}, parts);
 }
 
