@@ -87,7 +87,7 @@ def create_app() -> FastAPI:
         the build date and today, and the US federal checks on the date asked, each step with
         its value, limit, effective date, citation and confidence."""
         return _answer(adapters.check(req.vehicle_fields(), on=req.on, month_reading=req.month_reading,
-                                      state=req.state, country=req.country))
+                                      state=req.state, registered=req.registered, country=req.country))
 
     @app.get("/v1/states", tags=["states"], responses=_ERRORS,
              summary="Every state's rule for kei vehicles on a date")

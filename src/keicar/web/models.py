@@ -39,6 +39,8 @@ class CheckRequest(_Body):
     chassis: Text = Field(None, description="Chassis (model) code, e.g. DA63T; fills missing specs from the catalog.",
                           **_SHORT)
     state: Text = Field(None, description="US state or DC, two letters: adds the state's rule.", **_SHORT)
+    registered: Text = Field(None, description="With state: when the vehicle was first registered there, "
+                             "YYYY-MM-DD (for grandfathering).", **_SHORT)
     country: Text = Field(None, description="Country whose import rules to apply: US (default), CA, AU, UK.", **_SHORT)
     on: Text = Field(None, description="The date asked, YYYY-MM-DD (default: today).", **_SHORT)
     month_reading: Text = Field(None, description="For a month-only build date: end (default) or start.", **_SHORT)
