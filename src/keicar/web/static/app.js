@@ -11,7 +11,7 @@ function el(tag, attrs, ...children) {
   for (const [k, v] of Object.entries(attrs || {})) {
     if (v !== null && v !== undefined && v !== false) node.setAttribute(k, v === true ? "" : String(v));
   }
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined || c === false) continue;
     node.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
@@ -295,7 +295,7 @@ function renderState(d) {
   if (meta.notes) parts.push(el("details", {}, el("summary", {}, "About this record"), el("p", {class: "small"}, meta.notes)));
   if ((d.scheduled || []).length) {
     parts.push(el("h4", {}, "Scheduled"), el("ul", {}, d.scheduled.map((c) =>
-      el("li", {}, el("strong", {}, c.date || ""), " ", c.change || c.text || c.status || ""))));
+      el("li", {}, el("strong", {}, c.date || ""), ` ${c.parameter || ""}: ${fmt(c.value)}`, c.citation ? el("span", {class: "muted"}, ` (${c.citation})`) : null))));
   }
   if ((d.history || []).length) {
     parts.push(el("h4", {}, "History"), el("ol", {class: "history"}, d.history.map((h) =>
