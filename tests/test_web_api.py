@@ -279,3 +279,45 @@ def test_country_replaces_the_us_block_as_the_cli_does(client):
 def test_unknown_country_is_422(client):
     res = client.post("/v1/check", json={**TRUCK, "country": "FR"})
     assert res.status_code == 422 and res.json()["field"] == "country"
+
+
+# ---------------------------------------------------------------- US states
+
+def _has_state_rules() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("keicar.statelaw") is not None
+
+
+def test_states_endpoints_answer_or_say_what_is_missing(client):
+    paths = ["/v1/states?on=2026-11-24", "/v1/states/TX?on=2026-11-24", "/v1/map.svg?on=2026-11-24"]
+    if not _has_state_rules():
+        for p in paths:
+            res = client.get(p)
+            assert res.status_code == 501 and "issue #3" in res.json()["error"]
+        return
+    states = client.get(paths[0]).json()
+    assert states["count"] == 51 and states["law_version"] == default_law().version
+    tx = client.get(paths[1]).json()
+    assert tx["code"] == "TX" and tx["history"] and tx["sources"]
+    svg = client.get(paths[2])
+    assert svg.headers["content-type"].startswith("image/svg+xml")
+    assert svg.text.count('id="state-') == 51
+
+
+@pytest.mark.parametrize("path, field", [("/v1/states/TX?on=junk", "on"), ("/v1/map.svg?on=2026-02-30", "on"),
+                                         ("/v1/states/ZZ", "state")])
+def test_states_bad_input(client, path, field):
+    if not _has_state_rules():
+        pytest.skip("state rules not in this build (issue #3)")
+    res = client.get(path)
+    assert res.status_code == 422 and res.json()["field"] == field
+
+
+def test_serve_refuses_a_bad_port():
+    import subprocess
+    import sys
+
+    res = subprocess.run([sys.executable, "-m", "keicar", "serve", "--port", "99999"], capture_output=True, text=True)
+    assert res.returncode == 2
+    assert res.stderr.strip() == "keicar: error: --port: '99999' is not a TCP port; use a number from 1 to 65535"

@@ -191,6 +191,7 @@ def test_chassis_code_alone_fills_the_form_answer(server, browser):
     note = wait_for(browser, lambda d: d.find_elements(By.ID, "from-catalog"))[0]
     assert note.text.startswith("From the catalog (PP1: Honda Beat")
     assert browser.find_element(By.ID, "verdict").text.startswith("Kei under the 1990-01-01 standard")
+    screenshot(browser, "page-chassis.png")
 
 
 def test_calendar_lists_the_month(server, browser):
