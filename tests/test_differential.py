@@ -86,3 +86,37 @@ def test_explainer_and_polars_agree(vs, on, reading):
             "path": us["path"], "importable": us["importable"],
         }
         assert got == want, (v, on, reading)
+
+
+CUSTOMS_DAYS = sorted({v.since for p in LAW.node("us.federal.customs").walk() for v in p.values
+                       if v.since >= dt.date(2018, 1, 1)})
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(BODIES), build_days,
+                          st.one_of(near(CUSTOMS_DAYS), st.dates(dt.date(2018, 1, 1), dt.date(2060, 12, 31)))),
+                min_size=1, max_size=30),
+       st.booleans())
+def test_duty_columns_agree(rows, constant_entry):
+    """The duty expressions the batch screen adds (keicar.rules.customs.screen_outputs), per
+    row with an entry-date column, or with one entry date for the whole table."""
+    from keicar.engine.explain import Evaluator
+    from keicar.engine.vectorized import Compiler
+    from keicar.rules import customs
+
+    if constant_entry:
+        rows = [(b, d, rows[0][2]) for b, d, _ in rows]
+    rows = [(b, d, e) for b, d, e in rows if d <= e]
+    if not rows:
+        return
+    frame = pl.DataFrame({"body": [r[0] for r in rows], "built_start": [r[1] for r in rows],
+                          "entry_date": [r[2] for r in rows]})
+    comp = Compiler(LAW, {"entry_date": rows[0][2]} if constant_entry else {})
+    outs = customs.screen_outputs(law=LAW)
+    got = frame.select([comp.compile(x).alias(k) for k, x in outs.items()]).to_dicts()
+    for (b, d, e), g in zip(rows, got):
+        ev = Evaluator(LAW, {"body": b, "built_start": d, "entry_date": e})
+        want = {k: ev.eval(x) for k, x in outs.items()}
+        g = {k: float(v) if isinstance(v, (int, float)) else v for k, v in g.items()}
+        want = {k: float(v) if isinstance(v, (int, float)) else v for k, v in want.items()}
+        assert g == want, (b, d, e)

@@ -17,6 +17,7 @@ from . import __version__
 from .engine import expr as E
 from .engine.explain import Evaluator, Read
 from .engine.parameters import Law, default_law
+from .papers import section as papers_section
 from .rules import federal, japan
 from .rules.model import Check
 from .vehicle import BODIES, MONTH_READINGS, InputError, Vehicle, parse_date
@@ -168,6 +169,7 @@ def check(vehicle: Vehicle, on: Any = None, month_reading: str | None = None,
         "verdict": verdict_line(kei, us, on_d),
         "kei": kei,
         "us": us,
+        "papers": papers_section(path, on_d, law=law),
     }
 
 

@@ -63,9 +63,16 @@ def input_schema(path: Path) -> pl.Schema:
 def verdicts(valid: pl.LazyFrame, on: dt.date, month_reading: str | None, has_state: bool) -> pl.LazyFrame:
     """The verdict columns for valid rows: every interface (local, Spark) goes through here.
     ``has_state``: the rows carry a ``state`` column (two-letter US code)."""
-    from ..api import screen_frame
+    from ..api import resolve_reading, screen_frame
+    from ..engine.parameters import default_law
+    from ..engine.vectorized import Compiler
+    from ..rules import customs
 
-    return screen_frame(valid, on=on, month_reading=month_reading)
+    law = default_law()
+    lf = screen_frame(valid, on=on, month_reading=month_reading, law=law)
+    # US customs duty on entry on the date asked (issue #4's rules, compiled like screen_frame's)
+    comp = Compiler(law, {"on": on, "entry_date": on, "month_reading": resolve_reading(month_reading)})
+    return lf.with_columns(comp.compile(e).alias(name) for name, e in customs.screen_outputs(law=law).items())
 
 
 @dataclass

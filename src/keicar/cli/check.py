@@ -29,11 +29,12 @@ def check(
     month_reading: Optional[str] = typer.Option(
         None, "--month-reading",
         help="For a month-only build date: end (conservative, the default) or start (importers' month-level practice)."),
+    country: Optional[str] = typer.Option(None, help="US (default), CA, AU or UK: whose import rules to apply."),
     example: bool = typer.Option(False, "--example", help="Check a built-in example: a 658 cc kei truck built in May 1999."),
     as_json: bool = typer.Option(False, "--json", help="Print the JSON contract instead of tables."),
 ) -> None:
     """Is it kei, and from when may it enter the US? Every step with its limit and citation."""
-    from ..api import check as run_check
+    from ..countries import check_country
     from ..vehicle import make_vehicle
 
     given = dict(built=built, body=body, length_mm=length_mm, width_mm=width_mm,
@@ -41,8 +42,17 @@ def check(
                  model=model, chassis=chassis)
     if example:
         given = {**given, **{k: v for k, v in EXAMPLE.items() if given.get(k) is None}}
+    catalog_info = None
+    if chassis:
+        from ..catalog import fill
+
+        given, catalog_info = fill(given, chassis, make, model)
     vehicle = make_vehicle(**given)
-    result = run_check(vehicle, on=on, month_reading=month_reading)
+    if catalog_info:
+        vehicle.filled_from_catalog = list(catalog_info["filled_from_catalog"])
+    result = check_country(vehicle, on=on, country=country, month_reading=month_reading)
+    if catalog_info:
+        result["vehicle"]["catalog"] = catalog_info
     if as_json:
         from .render import print_json
 
@@ -57,8 +67,10 @@ def show(result: dict) -> None:
     from .render import steps_table
 
     console = Console(highlight=False)
+    if not console.is_terminal:  # files and pipes: wide enough that citations stay whole
+        console = Console(highlight=False, width=160)
     console.print(f"[bold]{result['verdict']}[/bold]")
-    kei, us = result["kei"], result["us"]
+    kei, us = result["kei"], result.get("us")
     console.print(steps_table(
         f"Japan: kei standard in force when built (judged on {kei['judged_on']})", kei["checks"]))
     if kei["is_kei"] != kei["is_kei_today"] or kei["regime"] != kei["regime_today"]:
@@ -66,6 +78,16 @@ def show(result: dict) -> None:
                                   kei["checks_today"]))
     for info in kei["info"]:
         console.print(f"[dim]ⓘ {info['text']} ({info['citation']})[/dim]")
+    if "import" in result:
+        imp = result["import"]
+        console.print(steps_table(f"{imp['name']}, on {result['on']}", imp["checks"]))
+        line = f"Eligible from {imp['eligible_from']}; path: {imp['path']}."
+        if "approval_exempt_from" in imp:
+            line += f" Approval-exempt from {imp['approval_exempt_from']}."
+        console.print(line)
+        for note in imp["notes"]:
+            console.print(f"[dim]• {note}[/dim]")
+        return
     console.print(steps_table(f"United States, federal, on {result['on']}", us["checks"]))
     line = f"NHTSA eligible from {us['nhtsa_eligible_from']}"
     if "nhtsa_eligible_from_month_start" in us:
@@ -74,3 +96,12 @@ def show(result: dict) -> None:
     console.print(line + f"; EPA eligible from {us['epa_eligible_from']}; path: {us['path']}.")
     for note in us["notes"]:
         console.print(f"[dim]• {note}[/dim]")
+    cat = result["vehicle"].get("catalog")
+    if cat:
+        filled = ", ".join(f + (" (unverified)" if f in cat["unverified"] else "") for f in cat["filled_from_catalog"])
+        console.print(f"[dim]• From the catalog ({cat['code']}: {'; '.join(cat['generations'])}): {filled or 'nothing'}. "
+                      f"{cat['build_date_note']}[/dim]")
+    papers = result.get("papers")
+    if papers and papers["items"]:
+        console.print(f"Papers ({papers['path']}): " + ", ".join(i["item"] for i in papers["items"])
+                      + " — see keicar papers for citations.")

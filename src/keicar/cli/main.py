@@ -22,6 +22,11 @@ app = typer.Typer(
 # Command modules register themselves on `app` when imported.
 from . import check as _check  # noqa: E402,F401
 from . import data as _data  # noqa: E402,F401
+from . import catalog as _catalog  # noqa: E402,F401
+from . import cost as _cost  # noqa: E402,F401
+from . import fmvss as _fmvss  # noqa: E402,F401
+from . import jpcost as _jpcost  # noqa: E402,F401
+from . import policy as _policy  # noqa: E402,F401
 from . import screen as _screen  # noqa: E402,F401
 
 
@@ -31,7 +36,9 @@ def option_name(field: str) -> str:
 
 def main() -> None:
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except InputError as exc:
         print(f"keicar: error: {option_name(exc.field)}: {exc.message}", file=sys.stderr)
         sys.exit(2)

@@ -50,6 +50,13 @@ _CMP = {
     "!=": lambda a, b: a != b,
 }
 
+_ARITH = {
+    "+": lambda a, b: a + b,
+    "-": lambda a, b: a - b,
+    "*": lambda a, b: a * b,
+    "/": lambda a, b: a / b,
+}
+
 
 class Evaluator:
     def __init__(self, law: Law, row: dict[str, Any]):
@@ -87,7 +94,7 @@ class Evaluator:
             a, b = self.eval(e.a), self.eval(e.b)
             if a is None or b is None:
                 return None
-            return a + b if e.op == "+" else a - b
+            return _ARITH[e.op](a, b)
         if t is E.And:
             vals = [self.eval(x) for x in e.xs]
             if any(v is False for v in vals):
@@ -122,6 +129,9 @@ class Evaluator:
         if t is E.Year:
             d = self.eval(e.date)
             return None if d is None else d.year
+        if t is E.MonthStart:
+            d = self.eval(e.date)
+            return None if d is None else d.replace(day=1)
         if t is E.JanFirst:
             y = self.eval(e.year)
             return None if y is None else dt.date(y, 1, 1)

@@ -23,6 +23,8 @@ class Expr:
     def ne(self, other): return Cmp("!=", self, _e(other))
     def __add__(self, other): return Arith("+", self, _e(other))
     def __sub__(self, other): return Arith("-", self, _e(other))
+    def __mul__(self, other): return Arith("*", self, _e(other))
+    def __truediv__(self, other): return Arith("/", self, _e(other))
     def __and__(self, other): return And((self, _e(other)))
     def __or__(self, other): return Or((self, _e(other)))
     def __invert__(self): return Not(self)
@@ -75,6 +77,7 @@ class Cmp(Expr):
 
 @dataclass(frozen=True, eq=False)
 class Arith(Expr):
+    """``a op b`` for op in + - * / (missing if either is missing)."""
     op: str
     a: Expr
     b: Expr
@@ -128,6 +131,12 @@ class IsIn(Expr):
 
 @dataclass(frozen=True, eq=False)
 class Year(Expr):
+    date: Expr
+
+
+@dataclass(frozen=True, eq=False)
+class MonthStart(Expr):
+    """The first day of the month of ``date`` (rules counted by month and year)."""
     date: Expr
 
 

@@ -300,6 +300,8 @@ def _parse_node(path: str, raw: dict, sources: dict[str, Source], keys: list, fi
     node = Node(path, file, str(raw.get("description", "")).strip())
     for key, child in raw.items():
         if key in NODE_RESERVED:
+            if key in ("name", "code"):  # kept on nested nodes too (e.g. an FMVSS's name)
+                node.meta[key] = child
             continue
         if not isinstance(key, str):
             raise _Fail(keys + [key], f"child names must be strings, not {key!r}")
@@ -354,6 +356,7 @@ class Law:
         self.root = Path(root)
         self._files: dict[str, Node] = {}
         self._overlay = dict(overlay or {})
+        self._resolved: dict[str, Node | Parameter] = {}
 
     def _file_for(self, path: str) -> tuple[Path, str, list[str]]:
         parts = path.split(".")
@@ -372,6 +375,13 @@ class Law:
     def get(self, path: str) -> Node | Parameter:
         if path in self._overlay:
             return self._overlay[path]
+        hit = self._resolved.get(path)
+        if hit is not None:
+            return hit
+        self._resolved[path] = obj = self._lookup(path)
+        return obj
+
+    def _lookup(self, path: str) -> Node | Parameter:
         try:
             file, prefix, rest = self._file_for(path)
         except KeyError:

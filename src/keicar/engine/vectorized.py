@@ -28,6 +28,8 @@ from .parameters import Law
 _EPOCH = dt.date(1970, 1, 1)
 #: Days covered by date tables; inputs are validated to lie inside (keicar.vehicle).
 DOMAIN = (dt.date(1885, 1, 1), dt.date(2101, 12, 31))
+#: A date function with at most this many constant stretches compiles to comparisons.
+MAX_SEGMENTS = 12
 #: Input columns that hold dates.
 DATE_COLUMNS = frozenset({"built_start", "built_end", "on"})
 
@@ -117,7 +119,8 @@ class Compiler:
                 "<=": a <= b, "<": a < b, ">=": a >= b, ">": a > b, "==": a == b, "!=": a != b,
             }[e.op]
         if t is E.Arith:
-            return c(e.a) + c(e.b) if e.op == "+" else c(e.a) - c(e.b)
+            a, b = c(e.a), c(e.b)
+            return {"+": a + b, "-": a - b, "*": a * b, "/": a / b}[e.op]
         if t in (E.And, E.Or):
             return self._logic(e)
         if t is E.Not:
@@ -140,6 +143,8 @@ class Compiler:
             return self._is_in(e)
         if t is E.Year:
             return c(e.date).dt.year()
+        if t is E.MonthStart:
+            return c(e.date).dt.month_start()
         if t is E.JanFirst:
             return pl.date(c(e.year), 1, 1)
         if t is E.Anniversary:
@@ -205,7 +210,26 @@ class Compiler:
             table = pl.DataFrame([days]).select(plain.compile(e).alias("v")).to_series()
             self._tables[key] = (e, table)
         table = self._tables[key][1]
+        # Most such functions are piecewise constant (a limit per era; "old enough" flips
+        # once): then a few date comparisons beat a random-access gather.
+        changes = table.ne_missing(table.shift(1))
+        starts = changes.arg_true()
+        if len(table) and (len(starts) == 0 or starts[0] != 0):
+            starts = pl.concat([pl.Series([0], dtype=starts.dtype), starts])
+        if len(starts) <= MAX_SEGMENTS:
+            return self._segments(column, table, starts.to_list())
         return pl.lit(table).gather(day_index(column))
+
+    def _segments(self, column: str, table: pl.Series, starts: list[int]) -> pl.Expr:
+        d = pl.col(column)
+        values = [table[i] for i in starts]
+        if table.dtype == pl.Boolean and len(starts) == 2 and None not in values:
+            flip = _lit(DOMAIN[0] + dt.timedelta(days=starts[1]))
+            return d < flip if values[0] else d >= flip
+        out = pl.when(d.is_null()).then(pl.lit(None, dtype=table.dtype))
+        for nxt, v in zip(starts[1:], values):
+            out = out.when(d < _lit(DOMAIN[0] + dt.timedelta(days=nxt))).then(pl.lit(v, dtype=table.dtype))
+        return out.otherwise(pl.lit(values[-1], dtype=table.dtype))
 
     def _dated(self, path: str, at: pl.Expr, since: bool) -> pl.Expr:
         p = self.law.param(path)
@@ -222,7 +246,8 @@ class Compiler:
         items = e.items
         if self._is_const(items):
             vals = Evaluator(self.law, self.constants).eval(items)
-            return pl.when(x.is_null()).then(None) if vals is None else pl.when(x.is_null()).then(None).otherwise(x.is_in(list(vals)))
+            # is_in already gives null for a null x (Kleene), as the explainer does
+            return pl.lit(None, dtype=pl.Boolean) if vals is None else x.is_in(list(vals))
         if isinstance(items, E.Param):
             # A list-valued parameter read at a per-row date: one branch per dated value.
             p = self.law.param(items.path)

@@ -1,0 +1,79 @@
+"""``keicar fmvss``: the FMVSS a vehicle class must meet, or what a policy keeps and waives."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from .main import app
+
+
+@app.command()
+def fmvss(
+    cls: str = typer.Option(..., "--class", help="passenger | truck | lsv, or a policy file (or a shipped policy's name)."),
+    on: Optional[str] = typer.Option(None, help="For a policy: the date asked, YYYY-MM-DD (default: when the whole policy is in force)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """Federal Motor Vehicle Safety Standards (49 CFR 571) for a class or a policy category."""
+    from ..engine.parameters import default_law
+    from ..rules import fmvss as rules
+    from ..vehicle import InputError
+
+    law = default_law()
+    key = cls.strip().lower()
+    if key in rules.CLASSES:
+        klass = rules.CLASSES[key]
+        result = {"class": klass, "standards": rules.for_class(law, klass)}
+    else:
+        from ..engine.policy import load_policy
+        from ..policy_run import resolve_on
+
+        if not (cls.endswith(".yaml") or "/" in cls or key.replace("-", "").isalnum()):
+            raise InputError("class", f"{cls!r}: accepted: passenger, truck, lsv, or a policy file")
+        policy = load_policy(cls, law)
+        if not policy.category or not policy.fmvss_baseline_class:
+            raise InputError("class", f"{cls}: the policy names no category or fmvss_baseline_class")
+        on_d = resolve_on(on, policy)
+        result = {"policy": policy.id, "hypothetical": policy.hypothetical, "on": on_d.isoformat(),
+                  "baseline_class": policy.fmvss_baseline_class,
+                  **rules.for_policy(policy.law(law), policy.category, policy.fmvss_baseline_class, on_d)}
+    if as_json:
+        from .render import print_json
+
+        print_json(result)
+        return
+    _show(result)
+
+
+def _table(title: str, rows: list[dict]):
+    from rich.table import Table
+
+    t = Table(title=title, title_justify="left")
+    for col in ("FMVSS", "name", "49 CFR", "applicability"):
+        t.add_column(col)
+    for s in rows:
+        t.add_row(s["number"], s["name"], s["cfr"], s.get("applicability_confidence") or "—")
+    return t
+
+
+def _show(result: dict) -> None:
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    if "class" in result:
+        console.print(_table(f"FMVSS that apply to class {result['class']} ({len(result['standards'])})",
+                             result["standards"]))
+        console.print("[dim]Applicability 'medium': compiled from NHTSA's quick reference guide and "
+                      "secondary lists, not each standard's application clause.[/dim]")
+        return
+    label = " (HYPOTHETICAL)" if result["hypothetical"] else ""
+    console.print(f"[bold]{result['policy']}{label}[/bold] against {result['baseline_class']}, on {result['on']}")
+    if not result["required_known"]:
+        console.print(f"The policy sets no {result['parameter']}: every standard of the class is kept.")
+    console.print(_table(f"Kept ({len(result['kept'])})", result["kept"]))
+    console.print(_table(f"Waived ({len(result['waived'])})", result["waived"]))
+    if result["added"]:
+        console.print(_table("Required, outside the class", result["added"]))
+    if result.get("citation"):
+        console.print(f"[dim]List: {result['parameter']} from {result['effective']} ({result['citation']})[/dim]")

@@ -1,0 +1,79 @@
+"""``keicar jp-cost``: why kei works in Japan, in yen, from dated cited parameters."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from .main import app
+
+#: An example 1.0-1.5 L registered car (user inputs, not law).
+EXAMPLE_CC, EXAMPLE_WEIGHT_KG = 1300, 1000
+
+
+@app.command("jp-cost")
+def jp_cost(
+    years: str = typer.Option("10", help="Years of ownership (1-30)."),
+    cc: str = typer.Option(str(EXAMPLE_CC), help="Displacement of the registered car in cc."),
+    weight_kg: str = typer.Option(str(EXAMPLE_WEIGHT_KG), "--weight-kg", help="Vehicle weight of the registered car in kg."),
+    first_registered: Optional[str] = typer.Option(None, "--first-registered", help="First registration (kei: first inspection), YYYY-MM-DD (default today)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Kei vs a registered car over N years: annual taxes, weight tax, inspections, parking."""
+    import datetime as dt
+
+    from ..engine.parameters import default_law
+    from ..rules.japan_costs import compare
+    from ..vehicle import InputError, parse_date
+
+    try:
+        n = int(years)
+    except ValueError:
+        raise InputError("years", f"{years!r} is not a whole number of years (1-30)") from None
+    if not 1 <= n <= 30:
+        raise InputError("years", f"{n} is outside 1-30")
+    nums = {}
+    for field, raw, lo, hi in (("cc", cc, 20, 10000), ("weight_kg", weight_kg, 100, 10000)):
+        try:
+            nums[field] = float(raw)
+        except ValueError:
+            raise InputError(field, f"{raw!r} is not a number") from None
+        if not lo <= nums[field] <= hi:
+            raise InputError(field, f"{raw} is outside the plausible range {lo}-{hi}")
+    first = parse_date("first_registered", first_registered) if first_registered else dt.date.today()
+    if not dt.date(1950, 1, 1) <= first <= dt.date(2100, 12, 31):
+        raise InputError("first_registered", f"{first} is outside 1950-2100")
+    result = compare(default_law(), first, n, nums["cc"], nums["weight_kg"])
+    if as_json:
+        from .render import print_json
+
+        print_json(result)
+        return
+    _show(result)
+
+
+def _show(r: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    console.print(f"[bold]Kei vs a {r['cc']:g} cc, {r['weight_kg']:g} kg registered car, "
+                  f"first registered {r['first_registered']}, over {r['years']} years[/bold]")
+    for name, key in (("Kei (private passenger)", "kei"), ("Registered car", "registered")):
+        b = r[key]
+        t = Table(title=name, title_justify="left")
+        for col in ("item", "date", "JPY", "in force since", "citation"):
+            t.add_column(col)
+        for i in b["items"]:
+            cite = (i["citation"] or "no value encoded") + (f" [{i['confidence']}]" if i["confidence"] in ("low", "medium") else "")
+            t.add_row(i["what"], i["date"], "—" if i["amount"] is None else f"{i['amount']:,.0f}", i["effective"] or "—", cite)
+        console.print(t)
+        total = "unknown (a value is not encoded for a date used)" if b["total_jpy"] is None else f"{b['total_jpy']:,} JPY"
+        console.print(f"Total: {total}; inspections: every {b['inspection_first_years']} years first, at {', '.join(b['inspections']) or '—'}")
+        for k, v in b["parking"].items():
+            if v:
+                console.print(f"  parking {k.replace('_', ' ')}: {'yes' if v['value'] else 'no'} ({v['citation']})")
+    if r["registered_minus_kei_jpy"] is not None:
+        console.print(f"[bold]The registered car costs {r['registered_minus_kei_jpy']:,} JPY more in these taxes.[/bold]")
+    console.print(f"[dim]Not encoded: {'; '.join(r['not_encoded'])}.[/dim]")

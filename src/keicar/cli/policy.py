@@ -1,0 +1,108 @@
+"""``keicar policy``: state a policy's provisions, or run it against today's law."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from .main import app
+
+policy_app = typer.Typer(help="Policies as data: overlays on the law, compared with today.", no_args_is_help=True)
+app.add_typer(policy_app, name="policy")
+
+
+@policy_app.command("list")
+def list_policies() -> None:
+    """The policies shipped with keicar."""
+    from ..engine.parameters import default_law
+    from ..engine.policy import load_policy, shipped_policies
+
+    for f in shipped_policies():
+        p = load_policy(f, default_law())
+        typer.echo(f"{f.stem}: {p.title}{' [HYPOTHETICAL]' if p.hypothetical else ''}")
+
+
+@policy_app.command("show")
+def show(
+    file: str = typer.Argument(..., help="A policy YAML file, or a shipped policy's name."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Each provision of the policy as a plain sentence, with its date and citation."""
+    from ..engine.parameters import default_law
+    from ..engine.policy import load_policy
+
+    p = load_policy(file, default_law())
+    if as_json:
+        from .render import print_json
+
+        print_json({"policy": p.id, "title": p.title, "hypothetical": p.hypothetical,
+                    "category": p.category, "provisions": [
+                        {"sentence": x.sentence, "kind": x.kind, "path": x.path,
+                         "since": x.since.isoformat(), "citation": x.citation} for x in p.provisions]})
+        return
+    typer.echo(f"{p.title}" + ("  [HYPOTHETICAL: not law]" if p.hypothetical else ""))
+    if p.summary:
+        typer.echo(p.summary)
+    for x in p.provisions:
+        typer.echo(f"- {x.sentence[0].upper()}{x.sentence[1:]}.  ({x.citation})")
+
+
+@policy_app.command("run")
+def run(
+    file: str = typer.Argument(..., help="A policy YAML file, or a shipped policy's name."),
+    listings: Optional[str] = typer.Option(None, help="CSV/Parquet of vehicles (default: the catalog's generations)."),
+    on: Optional[str] = typer.Option(None, help="The date asked, YYYY-MM-DD (default: today, or the policy's last effective date if later)."),
+    chart: Optional[str] = typer.Option(None, help="Write a chart to this .png or .svg file."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Baseline and policy in one pass: who qualifies under each, which limit binds, the difference."""
+    from ..engine.parameters import default_law
+    from ..engine.policy import load_policy
+    from ..policy_run import listings_frame, report
+    from ..vehicle import InputError
+
+    if chart and not chart.lower().endswith((".png", ".svg")):
+        raise InputError("chart", f"{chart!r}: give a file name ending in .png or .svg")
+    law = default_law()
+    p = load_policy(file, law)
+    frame = listings_frame(listings) if listings else None
+    result = report(p, frame, on=on, law=law, source=listings or "catalog")
+    if chart:
+        from .chart import policy_chart
+
+        policy_chart(result, chart)
+    if as_json:
+        from .render import print_json
+
+        print_json(result)
+        return
+    _show(result, chart)
+
+
+def _show(r: dict, chart: str | None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    tag = "  [HYPOTHETICAL]" if r["hypothetical"] else ""
+    console.print(f"[bold]{r['title']}[/bold]{tag}\ncategory {r['category']}, on {r['on']}, over {r['source']} ({r['rows_total']} rows)")
+    t = Table(title="Who qualifies", title_justify="left")
+    for col in ("", "qualify", "fail", "unknown", "binding limit (only failure)"):
+        t.add_column(col)
+    for name, key in (("today's law", "baseline"), ("with the policy", "policy_result")):
+        s = r[key]
+        t.add_row(name, str(s["qualify"]), str(s["fail"]), str(s["unknown"]),
+                  ", ".join(f"{k} ({v})" for k, v in s["binding"].items()) or "—")
+    console.print(t)
+    d = r["difference"]
+    console.print(f"Difference: {d['qualify']:+d} qualify; {len(d['gained'])} gained, {len(d['lost'])} lost.")
+    for g in d["gained"][:20]:
+        console.print(f"  + {g.get('make', '')} {g.get('model', '')} {g.get('generation', '')}".rstrip())
+    if r["inputs_missing_for"]:
+        console.print(f"[dim]Unknown for every row (the input has no column for): {', '.join(r['inputs_missing_for'])}[/dim]")
+    for name, rep in r["reported"].items():
+        if rep:
+            console.print(f"[dim]{name}: {rep['value']} from {rep['effective']} ({rep['citation']})[/dim]")
+    if chart:
+        console.print(f"Chart written to {chart}")

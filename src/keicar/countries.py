@@ -1,0 +1,74 @@
+"""``keicar check --country CA|AU|UK``: the import block for another country, with the
+same explanation as the US block (``keicar.rules.countries``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from .api import _iso, _step, check, resolve_reading
+from .engine.explain import Evaluator
+from .engine.parameters import Law, default_law
+from .rules.countries import COUNTRIES
+from .vehicle import InputError, Vehicle, parse_date
+
+ACCEPTED = ("US", *COUNTRIES)
+
+
+def resolve_country(raw: str | None) -> str:
+    code = (raw or "US").strip().upper()
+    if code == "GB":
+        code = "UK"
+    if code not in ACCEPTED:
+        raise InputError("country", f"{raw!r} is not supported; accepted: {', '.join(ACCEPTED)}")
+    return code
+
+
+def import_block(vehicle: Vehicle, on: dt.date, code: str, month_reading: str | None = None,
+                 law: Law | None = None) -> dict[str, Any]:
+    law = law or default_law()
+    spec = COUNTRIES[code]
+    first = min(law.param(p).first_date for p in spec["first_params"])
+    if on < first:
+        raise InputError("on", f"{on} is before {first}, the first date keicar encodes {spec['name']}'s import rule for")
+    row = {**vehicle.row(), "on": on, "month_reading": resolve_reading(month_reading)}
+    ev = Evaluator(law, row)
+    steps = [s for s in (_step(c, ev) for c in spec["checks"]) if s is not None]
+    path = ev.eval(spec["path"])
+    block = {
+        "country": code,
+        "name": spec["name"],
+        "eligible_from": _iso(ev.eval(spec["eligible_from"])),
+        "importable": path != "not-importable",
+        "path": path,
+        "checks": steps,
+        "notes": [],
+    }
+    if "approval_exempt_from" in spec:
+        block["approval_exempt_from"] = _iso(ev.eval(spec["approval_exempt_from"]))
+    for p in spec["notes_params"]:
+        e = law.param(p).entry(on)
+        if e is not None and e.value:
+            block["notes"].append(f"{' '.join(str(e.value).split())} ({e.citation})")
+    return block
+
+
+def check_country(vehicle: Vehicle, on: Any = None, country: str | None = None,
+                  month_reading: str | None = None, law: Law | None = None) -> dict[str, Any]:
+    """``check`` for the US (unchanged), or with the ``import`` block of another country in
+    place of ``us``."""
+    code = resolve_country(country)
+    result = check(vehicle, on=on, month_reading=month_reading, law=law)
+    if code == "US":
+        return result
+    block = import_block(vehicle, parse_date("on", result["on"]), code, month_reading, law)
+    del result["us"]
+    result["country"] = code
+    result["import"] = block
+    kei_part = result["verdict"].split(". ")[0]
+    if block["importable"]:
+        tail = f"importable to {block['name']} on {result['on']} ({block['path']} path, since {block['eligible_from']})"
+    else:
+        tail = f"not importable to {block['name']} on {result['on']}; eligible from {block['eligible_from']}"
+    result["verdict"] = f"{kei_part}. {tail[0].upper()}{tail[1:]}."
+    return result

@@ -1,0 +1,234 @@
+"""Policies as data: a YAML overlay on ``law/`` (format: ``docs/policies.md``).
+
+A policy file changes existing parameters (new dated values from a date) and adds new ones
+(a category such as ``us.microcar``), each value with a reference, or with ``hypothetical:
+true`` on the policy. ``load_policy`` validates the file against the law it overlays and
+returns a ``Policy``: ``policy.law(base)`` is the overlaid law, ``policy.provisions`` the
+plain sentences ``keicar policy show`` prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..vehicle import InputError
+from .parameters import (
+    Law,
+    Parameter,
+    Value,
+    _as_date,
+    _Fail,
+    _parse_parameter,
+    _parse_source,
+)
+
+POLICY_ROOT = Path(__file__).resolve().parent.parent / "policies"
+POLICY_KEYS = frozenset(
+    "policy title summary hypothetical category fmvss_baseline_class sources changes adds notes".split()
+)
+
+
+class PolicyError(InputError):
+    """A policy file that does not follow the format, or names a parameter that does not
+    exist. One line: the file, the key and what is accepted (the CLI exits 2)."""
+
+    def __init__(self, message: str):
+        super().__init__("policy", message)
+
+
+@dataclass(frozen=True)
+class Provision:
+    """One dated change a policy makes, for ``keicar policy show``."""
+
+    kind: str            # "change" | "add"
+    path: str
+    since: dt.date
+    old: Any             # value in force the day before (change) or None (add)
+    new: Any
+    unit: str
+    citation: str
+    hypothetical: bool
+
+    @property
+    def sentence(self) -> str:
+        new = _show(self.new, self.unit)
+        if self.kind == "add":
+            if self.new is None:
+                return f"declare no value for {self.path} from {self.since} (new parameter; null)"
+            return f"set {self.path} to {new} from {self.since} (new parameter)"
+        old = _show(self.old, self.unit)
+        if isinstance(self.old, (int, float)) and isinstance(self.new, (int, float)) \
+                and not isinstance(self.old, bool) and not isinstance(self.new, bool):
+            verb = "raise" if self.new > self.old else "lower" if self.new < self.old else "keep"
+        elif self.new is None:
+            return f"abolish {self.path} (was {old}) from {self.since}"
+        else:
+            verb = "change"
+        return f"{verb} {self.path} from {old} to {new} from {self.since}"
+
+
+def _show(value: Any, unit: str) -> str:
+    if value is None:
+        return "no limit" if unit not in ("text", "enum", "bool", "date") else "none"
+    if isinstance(value, tuple):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if unit in ("text", "enum"):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value} {unit}"
+
+
+@dataclass
+class Policy:
+    id: str
+    title: str
+    summary: str
+    hypothetical: bool
+    category: str | None
+    fmvss_baseline_class: str | None
+    file: Path
+    params: dict[str, Parameter] = field(default_factory=dict)
+    provisions: list[Provision] = field(default_factory=list)
+
+    def law(self, base: Law) -> Law:
+        return base.with_overlay(self.params)
+
+    @property
+    def latest_effective(self) -> dt.date | None:
+        return max((p.since for p in self.provisions), default=None)
+
+
+def _param_paths(law: Law) -> list[str]:
+    return [p.path for node in law.load_all() for p in node.walk()]
+
+
+def _suggest(path: str, law: Law) -> str:
+    close = difflib.get_close_matches(path, _param_paths(law), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _mirror(raw: Any, law: Law, fail_key: list) -> tuple[list[Value], Parameter]:
+    """``from: PATH`` (every dated value of PATH) or ``from: {path, at, since}`` (the value
+    in force on ``at``, re-dated to ``since``): the law's own values and citations. (``at``,
+    not ``on``: YAML 1.1 reads a bare ``on`` key as True.)"""
+    spec = {"path": raw} if isinstance(raw, str) else raw
+    if not isinstance(spec, dict) or not isinstance(spec.get("path"), str):
+        raise _Fail(fail_key, "`from:` is a parameter path, or {path, at, since}")
+    src_path = spec["path"]
+    if not law.has(src_path) or not isinstance(law.get(src_path), Parameter):
+        raise _Fail(fail_key, f"no parameter {src_path!r} to take values from{_suggest(src_path, law)}")
+    src = law.param(src_path)
+    unknown = sorted(str(k) for k in set(spec) - {"path", "at", "since"})
+    if unknown:
+        raise _Fail(fail_key, f"unknown key {unknown[0]!r}; accepted: path, at, since")
+    if spec.get("at") is None and spec.get("since") is None:
+        return list(src.values), src
+    on, since = _as_date(spec.get("at")), _as_date(spec.get("since"))
+    if on is None or since is None:
+        raise _Fail(fail_key, "`from: {path, at, since}` needs both dates as YYYY-MM-DD")
+    entry = src.entry(on)
+    if entry is None:
+        raise _Fail(fail_key, f"{src_path} has no value on {on}")
+    note = f"Mirrors {src_path} as in force on {on} (since {entry.since})."
+    return [Value(since, entry.value, entry.references, entry.confidence, note)], src
+
+
+def load_policy(file: str | Path, base: Law) -> Policy:
+    """Read and validate a policy file against ``base``. Raises PolicyError (one line)."""
+    file = Path(file)
+    if not file.is_file():
+        shipped = POLICY_ROOT / f"{file}.yaml" if not file.suffix else None
+        if shipped is not None and shipped.is_file():
+            file = shipped
+        else:
+            names = ", ".join(sorted(p.stem for p in POLICY_ROOT.glob("*.yaml")))
+            raise PolicyError(f"{file}: no such policy file; shipped policies: {names}")
+    try:
+        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise PolicyError(f"{file}:{mark.line + 1 if mark else 1}: not valid YAML") from None
+    if not isinstance(raw, dict):
+        raise PolicyError(f"{file}: a policy file is a mapping (policy, title, changes, adds)")
+    try:
+        return _build(raw, file, base)
+    except _Fail as fail:
+        key = ".".join(str(k) for k in fail.keys) or "(top)"
+        raise PolicyError(f"{file}: {key}: {fail.message}") from None
+
+
+def _build(raw: dict, file: Path, base: Law) -> Policy:
+    unknown = sorted(set(raw) - POLICY_KEYS)
+    if unknown:
+        raise _Fail([unknown[0]], f"unknown key; accepted: {', '.join(sorted(POLICY_KEYS))}")
+    for key in ("policy", "title"):
+        if not isinstance(raw.get(key), str):
+            raise _Fail([key], "required (a string)")
+    hypothetical = raw.get("hypothetical", False)
+    if not isinstance(hypothetical, bool):
+        raise _Fail(["hypothetical"], "true or false")
+    sources_raw = raw.get("sources") or {}
+    if not isinstance(sources_raw, dict):
+        raise _Fail(["sources"], "`sources:` maps ids to {title, href, seen, kind}")
+    sources = {sid: _parse_source(sid, s, ["sources", sid]) for sid, s in sources_raw.items()}
+    changes, adds = raw.get("changes") or {}, raw.get("adds") or {}
+    if not changes and not adds:
+        raise _Fail(["changes"], "a policy needs `changes:` or `adds:` (or both)")
+    for name, section in (("changes", changes), ("adds", adds)):
+        if not isinstance(section, dict):
+            raise _Fail([name], "maps parameter paths to {values: ...}")
+
+    policy = Policy(raw["policy"], raw["title"], str(raw.get("summary", "")).strip(), hypothetical,
+                    raw.get("category"), raw.get("fmvss_baseline_class"), file)
+
+    for path, spec in changes.items():
+        keys = ["changes", path]
+        if not base.has(path) or not isinstance(base.get(path), Parameter):
+            raise _Fail(keys, f"no parameter {path!r} in the law to change{_suggest(path, base)}")
+        old = base.param(path)
+        if not isinstance(spec, dict) or set(spec) - {"values"}:
+            raise _Fail(keys, "a change is {values: {DATE: {value, reference}}} (unit and description come from the law)")
+        new = _parse_parameter(path, {"unit": old.unit, "values": spec.get("values"),
+                                      "values_allowed": old.values_allowed}, sources, keys, file)
+        first = new.values[0].since
+        merged = [v for v in old.values if v.since < first] + new.values
+        policy.params[path] = Parameter(path, old.description, old.unit, merged, old.values_allowed, file)
+        for v in new.values:
+            policy.provisions.append(Provision("change", path, v.since, old.at(v.since - dt.timedelta(days=1)),
+                                               v.value, old.unit, v.citation, hypothetical))
+
+    for path, spec in adds.items():
+        keys = ["adds", path]
+        if not isinstance(path, str) or not all(path.split(".")):
+            raise _Fail(keys, "a parameter path is dotted names, e.g. us.microcar.max_length_mm")
+        if base.has(path):
+            raise _Fail(keys, f"{path!r} already exists in the law; put it under `changes:`")
+        if not isinstance(spec, dict):
+            raise _Fail(keys, "a new parameter is {description, unit, values} or {description, from}")
+        if "from" in spec:
+            values, src = _mirror(spec["from"], base, keys + ["from"])
+            param = Parameter(path, str(spec.get("description", src.description)).strip(), src.unit,
+                              values, src.values_allowed, file)
+        else:
+            param = _parse_parameter(path, spec, sources, keys, file)
+        policy.params[path] = param
+        for v in param.values:
+            policy.provisions.append(Provision("add", path, v.since, None, v.value, param.unit,
+                                               v.citation, hypothetical))
+    policy.provisions.sort(key=lambda p: (p.since, p.path))
+    return policy
+
+
+def shipped_policies() -> list[Path]:
+    return sorted(POLICY_ROOT.glob("*.yaml"))

@@ -1,0 +1,78 @@
+"""The keicar command as a user meets it: exit codes, one-line errors, the JSON contract."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import load_cases
+
+TRUCK = ["--built", "1999-05", "--body", "truck", "--length-mm", "3395", "--width-mm", "1475",
+         "--height-mm", "1765", "--cc", "658", "--on", "2026-11-24"]
+
+
+def keicar(*args):
+    return subprocess.run([sys.executable, "-m", "keicar", *args], capture_output=True, text=True,
+                          timeout=60)
+
+
+def test_example_runs_and_shows_verdict_then_rules():
+    r = keicar("check", "--example", "--on", "2026-11-24")
+    assert r.returncode == 0, r.stderr
+    first = r.stdout.splitlines()[0]
+    assert first.startswith("Kei under the 1998-10-01 standard")
+    assert "✔" in r.stdout and "49 U.S.C. 30112(b)(9)" in r.stdout
+
+
+def test_json_contract():
+    r = keicar("check", *TRUCK, "--json")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["on"] == "2026-11-24"
+    assert set(data["kei"]) >= {"is_kei", "regime", "is_kei_today", "failed", "checks"}
+    assert set(data["us"]) >= {"nhtsa_eligible_from", "epa_eligible_from", "importable", "path", "checks"}
+    for step in data["kei"]["checks"] + data["us"]["checks"]:
+        assert set(step) >= {"rule", "passed", "value", "limit", "effective", "citation"}
+        assert step["citation"]
+    assert data["us"]["nhtsa_eligible_from"] == "2024-05-31"
+    assert data["us"]["nhtsa_eligible_from_month_start"] == "2024-05-01"
+    assert data["us"]["path"] == "25-year"
+
+
+def test_failed_limit_is_marked_in_the_table():
+    args = list(TRUCK)
+    args[args.index("--height-mm") + 1] = "2100"
+    r = keicar("check", *args)
+    assert r.returncode == 0
+    assert "✘" in r.stdout and "Not kei" in r.stdout.splitlines()[0]
+
+
+BAD = load_cases("bad_input.yaml")
+
+
+@pytest.mark.parametrize("case", BAD[:6] + BAD[-3:], ids=[c["name"] for c in BAD[:6] + BAD[-3:]])
+def test_bad_input_one_line_exit_2(case):
+    args = ["check"]
+    for k, v in case["input"].items():
+        args += ["--" + k.replace("_", "-"), str(v)]
+    if "on" in case:
+        args += ["--on", case["on"]]
+    if "month_reading" in case:
+        args += ["--month-reading", case["month_reading"]]
+    r = keicar(*args)
+    assert r.returncode == 2
+    assert r.stdout == ""
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in r.stderr
+    assert lines[0].startswith("keicar: error: --" + case["error"].replace("_", "-"))
+
+
+def test_unknown_option_is_one_line():
+    r = keicar("check", "--colour", "red")
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_data_validate():
+    r = keicar("data", "validate")
+    assert r.returncode == 0 and "all valid" in r.stdout

@@ -1,0 +1,64 @@
+"""keicar check --country: boundary dates of each country's import rule (tests/cases/countries.yaml)."""
+
+import pytest
+
+from conftest import dig, load_cases, norm
+from keicar.api import check
+from keicar.countries import check_country
+from keicar.vehicle import InputError, make_vehicle
+
+CASES = load_cases("countries.yaml")
+GOOD = [c for c in CASES if "error" not in c]
+BAD = [c for c in CASES if "error" in c]
+
+
+def run(case):
+    return check_country(make_vehicle(**case["input"]), on=case.get("on"), country=case["country"])
+
+
+@pytest.mark.parametrize("case", GOOD, ids=[c["name"] for c in GOOD])
+def test_country_case(case):
+    result = run(case)
+    for path, expected in case["expect"].items():
+        assert dig(result, path) == norm(expected), path
+
+
+@pytest.mark.parametrize("case", BAD, ids=[c["name"] for c in BAD])
+def test_country_bad_input(case):
+    with pytest.raises(InputError) as err:
+        run(case)
+    assert err.value.field == case["error"] and "\n" not in str(err.value)
+
+
+def test_us_block_unchanged_and_other_countries_share_its_shape():
+    v = make_vehicle(built="1999-05", body="truck", length_mm=3395, width_mm=1475, height_mm=1765, cc=658)
+    us = check_country(v, on="2026-11-24", country="US")
+    assert us == check(v, on="2026-11-24") | {"law_version": us["law_version"]}
+    for code in ("CA", "AU", "UK"):
+        r = check_country(v, on="2026-11-24", country=code)
+        assert "us" not in r and r["country"] == code
+        assert {"path", "eligible_from", "importable", "checks", "notes"} <= set(r["import"])
+        step = r["import"]["checks"][0]
+        assert set(step) >= set(us["us"]["checks"][0]) - {"disputed", "note", "excess"}
+        assert step["citation"] and step["effective"]
+
+
+def test_month_start_node_same_in_both_runners():
+    import datetime as dt
+
+    import polars as pl
+
+    from keicar.engine import expr as E
+    from keicar.engine.explain import Evaluator
+    from keicar.engine.parameters import default_law
+    from keicar.engine.vectorized import Compiler
+    from keicar.rules.countries import ca_eligible_from
+
+    law = default_law()
+    days = [dt.date(2011, 3, 1), dt.date(2011, 3, 31), dt.date(2012, 2, 29), dt.date(1999, 12, 31)]
+    frame = pl.DataFrame({"built_start": days, "on": [dt.date(2026, 3, 1)] * 4})
+    comp = Compiler(law, {"on": dt.date(2026, 3, 1)})
+    for e in (E.MonthStart(E.Col("built_start")), ca_eligible_from):
+        got = frame.select(comp.compile(e).alias("v"))["v"].to_list()
+        want = [Evaluator(law, {"built_start": d, "on": dt.date(2026, 3, 1)}).eval(e) for d in days]
+        assert got == want

@@ -1,0 +1,180 @@
+"""Policies as overlays: changes at a date, new parameters, typos, and the one-pass run."""
+
+import datetime as dt
+import textwrap
+
+import polars as pl
+import pytest
+
+from keicar.engine.parameters import default_law
+from keicar.engine.policy import PolicyError, load_policy, shipped_policies
+from keicar.policy_run import compare, report
+
+LAW = default_law()
+SANDBOX = """
+sources:
+  s: {title: test source, kind: other}
+"""
+
+
+def write(tmp_path, body: str, name="p.yaml"):
+    f = tmp_path / name
+    f.write_text(textwrap.dedent(body) + SANDBOX, encoding="utf-8")
+    return f
+
+
+def test_change_applies_from_its_date_and_not_the_day_before(tmp_path):
+    f = write(tmp_path, """
+        policy: t
+        title: raise LSV speed
+        hypothetical: true
+        changes:
+          us.federal.fmvss.lsv.max_speed_mph:
+            values:
+              2027-01-01: {value: 35, reference: [s]}
+        """)
+    p = load_policy(f, LAW)
+    law = p.law(LAW)
+    param = law.param("us.federal.fmvss.lsv.max_speed_mph")
+    assert param.at(dt.date(2026, 12, 31)) == 25
+    assert param.at(dt.date(2027, 1, 1)) == 35
+    assert LAW.param("us.federal.fmvss.lsv.max_speed_mph").at(dt.date(2027, 1, 1)) == 25  # baseline untouched
+    assert p.provisions[0].sentence == "raise us.federal.fmvss.lsv.max_speed_mph from 25 mph to 35 mph from 2027-01-01"
+
+
+def test_add_creates_a_parameter_absent_from_the_law(tmp_path):
+    f = write(tmp_path, """
+        policy: t
+        title: microcar
+        hypothetical: true
+        category: us.microcar
+        adds:
+          us.microcar.max_length_mm:
+            description: max length
+            unit: mm
+            values:
+              2027-01-01: {value: 3400, reference: [s]}
+        """)
+    p = load_policy(f, LAW)
+    assert not LAW.has("us.microcar.max_length_mm")
+    assert p.law(LAW).param("us.microcar.max_length_mm").at(dt.date(2027, 1, 1)) == 3400
+    assert p.law(LAW).param("us.microcar.max_length_mm").at(dt.date(2026, 12, 31)) is None
+    assert "set us.microcar.max_length_mm to 3400 mm from 2027-01-01" in p.provisions[0].sentence
+
+
+def test_typo_in_a_changed_path_names_it_and_suggests_the_closest(tmp_path):
+    f = write(tmp_path, """
+        policy: t
+        title: typo
+        changes:
+          us.federal.fmvss.lsv.max_sped_mph:
+            values:
+              2027-01-01: {value: 35, reference: [s]}
+        """)
+    with pytest.raises(PolicyError) as err:
+        load_policy(f, LAW)
+    msg = str(err.value)
+    assert "\n" not in msg
+    assert "'us.federal.fmvss.lsv.max_sped_mph'" in msg
+    assert "did you mean 'us.federal.fmvss.lsv.max_speed_mph'" in msg
+    assert err.value.field == "policy"
+
+
+@pytest.mark.parametrize("body, needle", [
+    ("policy: t\ntitle: x\nadds:\n  us.federal.fmvss.lsv.max_speed_mph: {unit: mph, values: {2027-01-01: {value: 1, reference: [s]}}}\n", "already exists"),
+    ("policy: t\ntitle: x\n", "needs `changes:` or `adds:`"),
+    ("policy: t\ntitle: x\nbogus: 1\nadds: {}\n", "unknown key"),
+    ("policy: t\ntitle: x\nchanges:\n  us.federal.fmvss.lsv.max_speed_mph: {values: {2027-01-01: {value: fast, reference: [s]}}}\n", "not a number"),
+    ("policy: t\ntitle: x\nchanges:\n  us.federal.fmvss.lsv.max_speed_mph: {values: {2027-01-01: {value: 30}}}\n", "reference"),
+])
+def test_bad_policies_get_one_line_errors(tmp_path, body, needle):
+    f = tmp_path / "bad.yaml"
+    f.write_text(body + SANDBOX, encoding="utf-8")
+    with pytest.raises(PolicyError) as err:
+        load_policy(f, LAW)
+    assert needle in str(err.value) and "\n" not in str(err.value)
+
+
+def test_missing_policy_file_lists_shipped_ones():
+    with pytest.raises(PolicyError, match="kei-for-america"):
+        load_policy("/nonexistent/policy.yaml", LAW)
+
+
+def test_shipped_policies_load_and_hypothetical_ones_are_labelled():
+    ids = {}
+    for f in shipped_policies():
+        p = load_policy(f, LAW)
+        ids[p.id] = p
+    assert {"us-lsv-today", "msv-minnesota-style", "kei-for-america"} <= set(ids)
+    assert ids["kei-for-america"].hypothetical and ids["msv-minnesota-style"].hypothetical
+    assert not ids["us-lsv-today"].hypothetical
+    # Kei for America mirrors Japan's 1998 limits with the Japanese citation.
+    law = ids["kei-for-america"].law(LAW)
+    e = law.param("us.microcar.max_length_mm").entry(dt.date(2027, 1, 1))
+    assert e.value == LAW.param("jp.kei.length_mm").at(dt.date(1998, 10, 1)) and e.since == dt.date(2027, 1, 1)
+    assert e.citation == LAW.param("jp.kei.length_mm").entry(dt.date(1998, 10, 1)).citation
+
+
+LISTINGS = pl.DataFrame({
+    "model": ["kei-98", "kei-old", "wide", "long", "big-engine", "ev", "no-height"],
+    "length_mm": [3395.0, 3195.0, 3395.0, 3401.0, 3395.0, 3395.0, 3395.0],
+    "width_mm": [1475.0, 1395.0, 1481.0, 1475.0, 1475.0, 1475.0, 1475.0],
+    "height_mm": [1600.0, 1600.0, 1600.0, 1600.0, 1600.0, 1600.0, None],
+    "cc": [658.0, 547.0, 658.0, 658.0, 661.0, None, 658.0],
+    "ev_kw": [None, None, None, None, None, 47.0, None],
+    "body": ["passenger", "truck", "passenger", "passenger", "passenger", "passenger", "van"],
+    "powertrain": ["ice", "ice", "ice", "ice", "ice", "ev", "ice"],
+})
+
+
+@pytest.mark.parametrize("name", ["kei-for-america", "msv-minnesota-style", "lsv-35mph", "us-lsv-today"])
+def test_one_pass_equals_separate_runs(name):
+    p = load_policy(name, LAW)
+    on = dt.date(2027, 6, 1)
+    both, _ = compare(LISTINGS, p, on, LAW)
+    base, _ = compare(LISTINGS, p, on, LAW, laws=("baseline",))
+    pol, _ = compare(LISTINGS, p, on, LAW, laws=("policy",))
+    for tag, alone in (("baseline", base), ("policy", pol)):
+        for col in (f"{tag}_qualifies", f"{tag}_failed"):
+            assert both[col].to_list() == alone[col].to_list(), col
+
+
+def test_kei_for_america_verdicts_and_binding_limits():
+    r = report(load_policy("kei-for-america", LAW), LISTINGS, on="2027-06-01", law=LAW, source="test")
+    rows = {x["model"]: x for x in r["rows"]}
+    assert rows["kei-98"]["policy"] is True and rows["kei-98"]["baseline"] is False
+    assert rows["kei-old"]["policy"] is True
+    assert rows["wide"]["policy_failed"] == ["max_width_mm"]
+    assert rows["long"]["policy_failed"] == ["max_length_mm"]
+    assert rows["big-engine"]["policy_failed"] == ["max_displacement_cc"]
+    assert rows["ev"]["policy"] is True            # no displacement cap for an electric motor
+    assert rows["no-height"]["policy"] is None     # a missing input is unknown, never a guess
+    assert r["policy_result"]["binding"] == {"max_width_mm": 1, "max_length_mm": 1, "max_displacement_cc": 1}
+    assert r["difference"]["qualify"] == 3
+    assert r["baseline"]["binding"] == {"category_not_in_law": 7}
+
+
+def test_policy_not_in_force_the_day_before_its_date():
+    p = load_policy("kei-for-america", LAW)
+    before = report(p, LISTINGS, on="2026-12-31", law=LAW)
+    on_day = report(p, LISTINGS, on="2027-01-01", law=LAW)
+    assert before["policy_result"]["qualify"] == 0
+    assert before["policy_result"]["binding"] == {"category_in_force": 7}
+    assert on_day["policy_result"]["qualify"] == 3
+
+
+def test_lsv_speed_change_admits_a_35_mph_vehicle_from_its_date():
+    frame = pl.DataFrame({"model": ["a"], "length_mm": [3395.0], "width_mm": [1475.0], "height_mm": [1600.0],
+                          "body": ["truck"], "top_speed_mph": [35.0], "gvwr_lb": [2900.0]})
+    p = load_policy("lsv-35mph", LAW)
+    assert report(p, frame, on="2026-12-31", law=LAW)["rows"][0]["policy"] is False
+    r = report(p, frame, on="2027-01-01", law=LAW)["rows"][0]
+    assert r["policy"] is True and r["baseline"] is False and r["baseline_failed"] == ["max_speed_mph"]
+
+
+def test_msv_admits_only_electric_vehicles():
+    r = report(load_policy("msv-minnesota-style", LAW), LISTINGS.with_columns(top_speed_mph=pl.lit(35.0)),
+               on="2027-06-01", law=LAW)
+    rows = {x["model"]: x for x in r["rows"]}
+    assert rows["ev"]["policy"] is True
+    assert rows["kei-98"]["policy_failed"] == ["powertrains"]
