@@ -1,0 +1,240 @@
+"""Row validation for tables, as vectorized Polars expressions.
+
+The same rules, in the same order, as ``keicar.vehicle.make_vehicle`` (which validates one
+vehicle): the first failing check of a row is its reject reason, worded the same way.
+``tests/test_batch.py`` checks the two against each other on messy rows.
+
+Cheap for valid rows: each check is a boolean expression and the first failing one becomes a
+small integer code; the wording of a reason is made only for the rejected rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Callable
+
+import polars as pl
+
+from ..vehicle import BODIES, BOUNDS, EARLIEST_BUILD, STROKES, InputError
+from .columns import BODY, BUILT, NUMBERS, REQUIRED, ROW, STATE, STROKE
+
+P = "__keicar_"  # prefix of the working columns (parsed values, fail code)
+BAD = P + "bad"
+_DAY = r"^\d{4}-\d{2}-\d{2}$"
+_MONTH = r"^\d{4}-\d{2}$"
+_ACCEPTED_BODIES = ", ".join(BODIES)
+_ACCEPTED_STROKES = " or ".join(str(s) for s in STROKES)
+
+
+def _fmt(text: str, *exprs: pl.Expr) -> pl.Expr:
+    return pl.format(text, *[e.cast(pl.String) for e in exprs]) if exprs else pl.lit(text)
+
+
+def _quoted(e: pl.Expr) -> pl.Expr:
+    """Python's repr of a string, as make_vehicle words it ('3,395')."""
+    return pl.concat_str([pl.lit("'"), e.cast(pl.String), pl.lit("'")])
+
+
+def _g(num: float) -> str:
+    return f"{num:g}"
+
+
+@dataclass
+class Check:
+    field: str
+    failed: pl.Expr                       # True where this check fails (null counts as passing)
+    reason: Callable[[], pl.Expr]         # the message, made only for rejected rows
+
+
+@dataclass
+class Plan:
+    """How to read one input table: which input column feeds which field, and the checks."""
+    source: dict[str, str]                # field -> input column
+    passthrough: list[str]                # input columns kept as they are
+    text: dict[str, pl.Expr] = field(default_factory=dict)     # stage 1: stripped text columns
+    shape: dict[str, pl.Expr] = field(default_factory=dict)    # stage 2: the form of a text value
+    parsed: dict[str, pl.Expr] = field(default_factory=dict)   # stage 3: working column -> expression
+    checks: list[Check] = field(default_factory=list)
+
+
+def _text(col: str) -> pl.Expr:
+    return pl.col(col).cast(pl.String).str.strip_chars()
+
+
+def _is_text(dtype: pl.DataType) -> bool:
+    return dtype in (pl.String, pl.Categorical) or isinstance(dtype, (pl.Enum, pl.Categorical, pl.Null))
+
+
+def plan(schema: pl.Schema, mapping: dict[str, str], units: dict[str, float],
+         on: dt.date, today: dt.date) -> Plan:
+    """The parse and the checks for a table with ``schema`` (input names, before ``mapping``)."""
+    cols = [c for c in schema.names() if c != ROW]
+    source = {mapping.get(c, c): c for c in cols}
+    for name in REQUIRED:
+        if name not in source:
+            raise InputError("map", f"the input has no {name!r} column; its columns: {', '.join(cols)}; "
+                                    f"name one with --map COLUMN={name}")
+    consumed = {source[f] for f in (BUILT, BODY, *NUMBERS, STROKE, STATE) if f in source}
+    p = Plan(source=source, passthrough=[c for c in cols if c not in consumed])
+    _built(p, schema[source[BUILT]], on, today)
+    _body(p, schema[source[BODY]])
+    _stroke(p, schema.get(source.get(STROKE, "")))
+    for name in NUMBERS:
+        _number(p, name, schema.get(source.get(name, "")), units.get(name, 1.0))
+    _complete(p)
+    if STATE in source:
+        p.parsed[P + STATE] = _text(source[STATE]).str.to_uppercase()
+    # a check may read a parsed column; make the parse its own stage
+    p.checks = [Check(c.field, c.failed.fill_null(False), c.reason) for c in p.checks]
+    return p
+
+
+def _built(p: Plan, dtype: pl.DataType, on: dt.date, today: dt.date) -> None:
+    col = p.source[BUILT]
+    raw = pl.col(col)
+    start, end = P + "built_start", P + "built_end"
+    if dtype == pl.Date or isinstance(dtype, pl.Datetime):
+        p.parsed[start] = raw.cast(pl.Date)
+        p.parsed[end] = raw.cast(pl.Date)
+        missing = raw.is_null()
+        checks = []
+    else:
+        p.text[P + "t_built"] = _text(col)
+        text = pl.col(P + "t_built")
+        p.shape.update({
+            P + "is_day": text.str.contains(_DAY),
+            P + "is_month": (text.str.len_bytes() == 7) & text.str.contains(_MONTH),
+            P + "day": text.str.to_date("%Y-%m-%d", strict=False, cache=False),
+            P + "month": text.str.to_date("%Y-%m", strict=False, cache=False),
+        })
+        is_day, is_month = pl.col(P + "is_day"), pl.col(P + "is_month")
+        day = pl.when(is_day).then(pl.col(P + "day"))
+        month_no = text.str.slice(5, 2).cast(pl.Int32, strict=False)
+        month = pl.when(is_month).then(pl.col(P + "month"))
+        p.parsed[start] = pl.coalesce(day, month)
+        p.parsed[end] = pl.coalesce(day, month.dt.month_end())
+        missing = text.is_null() | (text == "")
+        checks = [
+            Check(BUILT, is_month & ~month_no.is_between(1, 12), lambda: _fmt(
+                "{} has no month {}; use YYYY-MM-DD or YYYY-MM", _quoted(raw), month_no)),
+            Check(BUILT, is_day & day.is_null(), lambda: _fmt(
+                "{} is not a real calendar date; use YYYY-MM-DD", _quoted(raw))),
+            Check(BUILT, ~is_day & ~is_month, lambda: _fmt(
+                "{} is not a build date; use YYYY-MM-DD or YYYY-MM", _quoted(raw))),
+        ]
+    s = pl.col(start)
+    p.checks += [
+        Check(BUILT, missing, lambda: pl.lit("missing; give the build date as YYYY-MM-DD or YYYY-MM")),
+        *checks,
+        Check(BUILT, s < EARLIEST_BUILD, lambda: _fmt(
+            f"{{}} is before {EARLIEST_BUILD.year}; no motor vehicle is that old", raw)),
+        Check(BUILT, s > today, lambda: _fmt(f"{{}} is in the future (today is {today})", raw)),
+        # keicar.api.check refuses these too: a vehicle is judged on a date after its build
+        Check(BUILT, s > on, lambda: _fmt(f"{{}} is after the date asked ({on})", raw)),
+    ]
+
+
+def _body(p: Plan, dtype: pl.DataType) -> None:
+    p.text[P + BODY] = _text(p.source[BODY]).str.to_lowercase()
+    text = pl.col(P + BODY)
+    p.checks += [
+        Check(BODY, text.is_null() | (text == ""), lambda: pl.lit(f"missing; accepted: {_ACCEPTED_BODIES}")),
+        Check(BODY, ~text.is_in(BODIES), lambda: _fmt(
+            f"{{}} is not a body type; accepted: {_ACCEPTED_BODIES}", _quoted(text))),
+    ]
+
+
+def _stroke(p: Plan, dtype: pl.DataType | None) -> None:
+    if dtype is None:
+        p.parsed[P + STROKE] = pl.lit(4, dtype=pl.Int8)
+        return
+    raw = pl.col(p.source[STROKE])
+    if _is_text(dtype):
+        p.text[P + "t_stroke"] = _text(p.source[STROKE])
+        text = pl.col(P + "t_stroke")
+        missing = text.is_null() | (text == "")
+        value = text.cast(pl.Int64, strict=False)
+    else:  # make_vehicle takes int() of a number: 4.0 -> 4
+        missing = raw.is_null()
+        value = raw.cast(pl.Int64, strict=False)
+    p.parsed[P + STROKE] = pl.when(missing).then(4).otherwise(value).cast(pl.Int8, strict=False)
+    p.checks.append(Check(STROKE, ~missing & ~value.is_in(STROKES).fill_null(False), lambda: _fmt(
+        f"{{}} is not an engine cycle; accepted: {_ACCEPTED_STROKES}",
+        _quoted(raw) if _is_text(dtype) else raw)))
+
+
+def _number(p: Plan, name: str, dtype: pl.DataType | None, factor: float) -> None:
+    lo, hi, unit = BOUNDS[name]
+    if dtype is None:
+        p.parsed[P + name] = pl.lit(None, dtype=pl.Float64)
+        return
+    raw = pl.col(p.source[name])
+    if _is_text(dtype):
+        p.text[P + "t_" + name] = _text(p.source[name])
+        text = pl.col(P + "t_" + name)
+        missing = text.is_null() | (text == "")
+        number = text.cast(pl.Float64, strict=False)
+        p.checks.append(Check(name, ~missing & number.is_null(), lambda: _fmt(
+            "{} is not a number", _quoted(raw))))
+    else:
+        number = raw.cast(pl.Float64)
+        missing = number.is_null()
+    if factor != 1.0:  # rounded to a micrometre so that 0.66 l is 660 cc, not 660.0000000000001
+        number = (number * factor).round(6)
+    p.parsed[P + name] = number
+    p.checks.append(Check(name, ~number.is_between(lo, hi), lambda: _fmt(
+        f"{{}} {unit} is outside the plausible range {_g(lo)}–{_g(hi)} {unit}", _number_text(pl.col(P + name)))))
+
+
+def _number_text(x: pl.Expr) -> pl.Expr:
+    """3395.0 -> '3395', as a person wrote it."""
+    whole = x.cast(pl.Int64, strict=False)
+    return pl.when(whole.cast(pl.Float64) == x).then(whole.cast(pl.String)).otherwise(x.cast(pl.String))
+
+
+def _complete(p: Plan) -> None:
+    """keicar.vehicle.require_complete: the three dimensions, and cc or ev_kw."""
+    for name in ("length_mm", "width_mm", "height_mm"):
+        lo, hi, unit = BOUNDS[name]
+        p.checks.append(Check(name, pl.col(P + name).is_null(), lambda lo=lo, hi=hi, unit=unit: pl.lit(
+            f"missing; give it in {unit} ({_g(lo)}–{_g(hi)}), or a chassis code to take it from the catalog")))
+    p.checks.append(Check("cc", pl.col(P + "cc").is_null() & pl.col(P + "ev_kw").is_null(), lambda: pl.lit(
+        "missing; give the engine displacement in cc, or ev_kw for an electric motor")))
+
+
+def with_checks(lf: pl.LazyFrame, p: Plan, today: dt.date) -> pl.LazyFrame:
+    """Add the parsed working columns and ``BAD`` (some check fails). Each stage reads the
+    columns of the one before, so nothing is parsed twice."""
+    for stage in (p.text, p.shape, p.parsed):
+        if stage:
+            lf = lf.with_columns(**stage)
+    return lf.with_columns(
+        pl.min_horizontal(pl.col(P + "built_end"), pl.lit(today)).alias(P + "built_end"),
+        pl.any_horizontal([c.failed for c in p.checks]).alias(BAD))
+
+
+def valid_rows(lf: pl.LazyFrame, p: Plan) -> pl.LazyFrame:
+    """The valid rows: row number, the passthrough columns, then the fields as the rules read them."""
+    fields = ["built_start", "built_end", BODY, *NUMBERS, STROKE] + ([STATE] if STATE in p.source else [])
+    return lf.filter(~pl.col(BAD)).select(
+        ROW, *p.passthrough, *[pl.col(P + f).alias(f) for f in fields])
+
+
+def rejected_rows(lf: pl.LazyFrame, p: Plan, columns: list[str]) -> pl.LazyFrame:
+    """The rejected rows: row number, the field, the reason, then every input column as read."""
+    lf = lf.filter(pl.col(BAD))
+    # the first failing check, in make_vehicle's order (computed for rejected rows only)
+    code = pl.lit(None, dtype=pl.UInt8)
+    for i in reversed(range(len(p.checks))):
+        code = pl.when(p.checks[i].failed).then(pl.lit(i, dtype=pl.UInt8)).otherwise(code)
+    lf = lf.with_columns(code.alias(P + "code"))
+    code = pl.col(P + "code")
+    field_ = pl.lit(None, dtype=pl.String)
+    reason = pl.lit(None, dtype=pl.String)
+    for i in reversed(range(len(p.checks))):
+        c = p.checks[i]
+        field_ = pl.when(code == i).then(pl.lit(c.field)).otherwise(field_)
+        reason = pl.when(code == i).then(c.reason()).otherwise(reason)
+    return lf.select(ROW, field_.alias("field"), pl.concat_str([field_, pl.lit(": "), reason]).alias("reason"),
+                           *[pl.col(c) for c in columns if c != ROW])

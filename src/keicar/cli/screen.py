@@ -1,0 +1,88 @@
+"""``keicar screen`` (a listing file, any size) and ``keicar sample`` (synthetic listings)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from ..vehicle import InputError
+from .main import app
+
+
+@app.command()
+def screen(
+    src: Path = typer.Argument(..., metavar="IN", help="Listings: a .csv or .parquet file."),
+    out: Path = typer.Option(..., "--out", help="Screened rows with the verdict columns (.csv or .parquet)."),
+    rejects: Optional[Path] = typer.Option(None, "--rejects", help="Rejected rows with row number and reason "
+                                           "(default: OUT's name + .rejects)."),
+    on: Optional[str] = typer.Option(None, help="The date asked, YYYY-MM-DD (default: today)."),
+    month_reading: Optional[str] = typer.Option(None, "--month-reading", help="Month-only build dates: end "
+                                                "(default) or start."),
+    mapping: Optional[List[str]] = typer.Option(None, "--map", help="Rename an input column: OLD=NEW, e.g. "
+                                                "'Year Built=built' (repeatable)."),
+    units: Optional[List[str]] = typer.Option(None, "--units", help="Units of the input: length|width|height|"
+                                              "dimensions=mm|cm|m|in|ft, cc=cc|l|ci, ev_kw=kw|hp|ps (repeatable)."),
+    engine: str = typer.Option("polars", "--engine", help="polars (this machine, streaming) or spark."),
+) -> None:
+    """Screen a listing file: every verdict of `keicar check` as columns; nothing lost."""
+    if engine not in ("polars", "spark"):
+        raise InputError("engine", f"{engine!r} is not an engine; accepted: polars, spark")
+    if engine == "spark":
+        from ..spark import screen_file
+        counts = screen_file(src, out, rejects, on=on, month_reading=month_reading, mapping=mapping, units=units)
+    else:
+        from ..batch.run import screen_file
+        with _progress() as tick:
+            counts = screen_file(src, out, rejects, on=on, month_reading=month_reading, mapping=mapping,
+                                 units=units, progress=tick)
+    from ..batch.run import default_rejects
+
+    print(f"read {counts.read:,} = written {counts.written:,} + rejected {counts.rejected:,}"
+          f" -> {out}, {rejects or default_rejects(Path(out))}", file=sys.stderr)
+    if not counts.balanced:  # should never happen: say so loudly
+        print("keicar: error: row counts do not add up; some rows were lost", file=sys.stderr)
+        raise typer.Exit(1)
+
+
+class _progress:
+    """A rich progress line on a terminal; nothing otherwise."""
+
+    def __enter__(self):
+        self.bar = None
+        if not sys.stderr.isatty():
+            return None
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self.bar = Progress(SpinnerColumn(), TextColumn("screening: {task.completed:,} rows read"),
+                            TimeElapsedColumn(), transient=True)
+        self.bar.start()
+        task = self.bar.add_task("screen", total=None)
+        seen = [0]
+
+        def tick(row: int) -> None:
+            if row > seen[0]:
+                seen[0] = row
+                self.bar.update(task, completed=row)
+        return tick
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
+        return False
+
+
+@app.command()
+def sample(
+    rows: int = typer.Option(..., "--rows", help="How many listings."),
+    out: Path = typer.Option(..., "--out", help="A .csv or .parquet file."),
+    seed: int = typer.Option(0, "--seed", help="Same seed, same file."),
+    bad_share: float = typer.Option(0.01, "--bad-share", help="Share of rows with an error of some kind."),
+) -> None:
+    """Synthetic listings drawn from the catalog, for benchmarks and demos."""
+    from ..batch.sample import write_sample
+
+    n = write_sample(out, rows=rows, seed=seed, bad_share=bad_share)
+    print(f"wrote {n:,} rows -> {out}", file=sys.stderr)
