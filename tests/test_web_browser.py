@@ -214,3 +214,12 @@ def test_other_country(server, browser):
     verdict = wait_for(browser, lambda d: d.find_elements(By.ID, "verdict"))[0]
     assert "Importable to Canada on 2026-11-24" in verdict.text
     assert any(h.text.startswith("Canada, on 2026-11-24") for h in browser.find_elements(By.CSS_SELECTOR, "#result h3"))
+
+
+def test_api_docs_render_offline(server, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "/docs")
+    heads = wait_for(browser, lambda d: [h.text for h in d.find_elements(By.CSS_SELECTOR, "#docs h2 code")])
+    assert "POST /v1/check" in heads and "GET /v1/states/{code}" in heads
+    assert "built" in browser.find_element(By.ID, "docs").text
