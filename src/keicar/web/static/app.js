@@ -244,6 +244,7 @@ async function loadMap() {
   let res;
   try { res = await fetch(`/v1/map.svg?on=${encodeURIComponent(mapDate)}`); } catch (e) { res = null; }
   if (stale("map", t)) return;
+  box.dataset.on = mapDate;  // which date the section shows (the browser test waits on it)
   if (!res || !res.ok) {
     let msg = "The map is not available.";
     try { msg = (await res.json()).error || msg; } catch (e) { /* keep the default */ }
@@ -258,6 +259,13 @@ async function loadMap() {
   if (svg.nodeName !== "svg" || doc.querySelector("parsererror")) {
     box.replaceChildren(el("p", {class: "note"}, "The map could not be read."));
     return;
+  }
+  // a drawing only: no scripts, embedded HTML or event handlers even if the data ever held some
+  for (const bad of svg.querySelectorAll("script, foreignObject, iframe")) bad.remove();
+  for (const node of [svg, ...svg.querySelectorAll("*")]) {
+    for (const attr of [...node.attributes]) {
+      if (/^on/i.test(attr.name) || /^\s*javascript:/i.test(attr.value)) node.removeAttribute(attr.name);
+    }
   }
   svg.removeAttribute("width");
   svg.removeAttribute("height");
