@@ -272,7 +272,21 @@ async function loadMap() {
   svg.setAttribute("role", "img");
   svg.setAttribute("aria-label", `US states by kei vehicle status on ${mapDate}`);
   for (const s of svg.querySelectorAll('[id^="state-"]')) s.classList.add("state");
-  box.replaceChildren(document.importNode(svg, true));
+  box.replaceChildren(document.importNode(svg, true), mapLegend(svg));
+}
+
+/** The map's legend again as page text, readable at phone width: each swatch with its label. */
+function mapLegend(svg) {
+  const items = [];
+  for (const rect of svg.querySelectorAll("#legend rect")) {
+    const label = rect.nextElementSibling;
+    const fill = rect.getAttribute("fill") || "";
+    if (!label || label.nodeName !== "text" || !/^#[0-9a-f]{3,8}$/i.test(fill)) continue;
+    const swatch = el("span", {class: "swatch", "aria-hidden": "true"});
+    swatch.style.background = fill;
+    items.push(el("li", {}, swatch, label.textContent));
+  }
+  return el("ul", {class: "legend"}, items);
 }
 
 function stateCodeOf(target) {
