@@ -106,11 +106,12 @@ def viewport(driver, width: int, height: int):
                            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True})
 
 
-def screenshot(driver, name: str):
-    """The whole page at phone width."""
+def screenshot(driver, name: str, width: int = PHONE[0]):
+    """The whole page, at phone width unless told."""
     ARTIFACTS.mkdir(exist_ok=True)
+    viewport(driver, width, PHONE[1])
     height = driver.execute_script("return document.documentElement.scrollHeight")
-    viewport(driver, PHONE[0], max(PHONE[1], height))
+    viewport(driver, width, max(PHONE[1], height))
     driver.save_screenshot(str(ARTIFACTS / name))
     viewport(driver, *PHONE)
 
@@ -138,6 +139,7 @@ def test_form_to_verdict_at_phone_width(server, browser):
     # nothing wider than the phone: no sideways scrolling
     assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(browser, "page.png")
+    screenshot(browser, "page-desktop.png", width=1280)
     assert script_errors(browser) == []
 
 
