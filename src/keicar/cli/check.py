@@ -29,6 +29,9 @@ def check(
     month_reading: Optional[str] = typer.Option(
         None, "--month-reading",
         help="For a month-only build date: end (conservative, the default) or start (importers' month-level practice)."),
+    state: Optional[str] = typer.Option(None, help="A US state (two-letter code, or DC): add its rules for titling and road use."),
+    registered: Optional[str] = typer.Option(
+        None, help="With --state: when the vehicle was first registered there, YYYY-MM-DD (for grandfathering)."),
     example: bool = typer.Option(False, "--example", help="Check a built-in example: a 658 cc kei truck built in May 1999."),
     as_json: bool = typer.Option(False, "--json", help="Print the JSON contract instead of tables."),
 ) -> None:
@@ -42,7 +45,7 @@ def check(
     if example:
         given = {**given, **{k: v for k, v in EXAMPLE.items() if given.get(k) is None}}
     vehicle = make_vehicle(**given)
-    result = run_check(vehicle, on=on, month_reading=month_reading)
+    result = run_check(vehicle, on=on, month_reading=month_reading, state=state, registered=registered)
     if as_json:
         from .render import print_json
 
@@ -74,3 +77,7 @@ def show(result: dict) -> None:
     console.print(line + f"; EPA eligible from {us['epa_eligible_from']}; path: {us['path']}.")
     for note in us["notes"]:
         console.print(f"[dim]• {note}[/dim]")
+    if "state" in result:
+        from .states import show_state_block
+
+        show_state_block(console, result["state"])

@@ -22,6 +22,7 @@ app = typer.Typer(
 # Command modules register themselves on `app` when imported.
 from . import check as _check  # noqa: E402,F401
 from . import data as _data  # noqa: E402,F401
+from . import states as _states  # noqa: E402,F401
 
 
 def option_name(field: str) -> str:
