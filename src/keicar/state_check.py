@@ -112,12 +112,13 @@ def state_block(ev: Evaluator, law: Law, code: str, on: dt.date, us: dict) -> di
             "registered": _iso(ev.row.get("registered")),
             "citation": gf_before.citation,
         }
-    if checks or any(law.has(f"{PREFIX}.{code}.definition.{n}") for n in S.NOT_TESTED):
+    not_checked = _not_checked(law, code, on)
+    if checks or not_checked:
         out["definition"] = {
             "outside": bool(missed),
             "missed": [s["rule"].split(".", 1)[1] for s in missed],
             "checks": checks,
-            "not_checked": _not_checked(law, code, on),
+            "not_checked": not_checked,
         }
     out["scheduled"] = scheduled_changes(law, code, on)
     out["sentence"] = sentence(out, on)
