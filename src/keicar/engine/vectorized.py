@@ -239,8 +239,8 @@ class Compiler:
         idx = self._state_index(e)
         if self._is_const(e.at):
             at = Evaluator(self.law, self.constants).eval(e.at)
-            table = _series([state_attr(state_entry(self.law, e, code, at)[1], e.attr) for code in codes])
-            return pl.lit(table).gather(idx)
+            vals = [state_attr(state_entry(self.law, e, code, at)[1], e.attr) for code in codes]
+            return pl.lit(self._state_series(e, vals)).gather(idx)
         lo = (DOMAIN[0] - _EPOCH).days
         span = (DOMAIN[1] - DOMAIN[0]).days + 1
         keys: list[int] = []
@@ -259,7 +259,17 @@ class Compiler:
         day = at.cast(pl.Int32).clip(lo, lo + span - 1).cast(pl.Int64) - lo + 1
         q = idx.cast(pl.Int64) * (1 << self._DAY_BITS) + day
         pos = pl.lit(pl.Series(keys, dtype=pl.Int64)).search_sorted(q, side="right")
-        return pl.lit(_series(vals)).gather(pl.when(q.is_null()).then(0).otherwise(pos))
+        return pl.lit(self._state_series(e, vals)).gather(pl.when(q.is_null()).then(0).otherwise(pos))
+
+    def _state_series(self, e: E.StateParam, vals: list) -> pl.Series:
+        """``vals`` typed as every value of the parameter in any jurisdiction would be (so a
+        date on which all are missing still has the parameter's type); Null when none has one."""
+        every = [state_attr(v, e.attr) for code in jurisdictions(self.law, e.prefix)
+                 if self.law.has(f"{e.prefix}.{code}.{e.field}")
+                 for v in self.law.param(f"{e.prefix}.{code}.{e.field}").values]
+        if all(v is None for v in every):
+            return pl.Series(vals, dtype=pl.Null)
+        return pl.Series(vals, dtype=_series(every).dtype)
 
     def _is_in(self, e: E.IsIn) -> pl.Expr:
         x = self.compile(e.x)

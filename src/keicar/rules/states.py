@@ -26,7 +26,6 @@ read for the row's state (``state``, a two-letter code) at the date asked (``on`
 from __future__ import annotations
 
 from ..engine import expr as E
-from . import federal
 from .model import Check
 
 STATE = E.Col("state")
@@ -84,8 +83,6 @@ GOVERNS = E.Coalesce((
     E.Lit(False),
 ))
 
-_AGE = E.CompletedYears(federal.BUILT, ON, federal.LEAP)
-
 #: (definition parameter, label, the vehicle's value in the limit's unit, op, unit)
 _TESTABLE = (
     ("max_length_in", "Length", E.Col("length_mm") / MM_PER_IN, "<=", "in"),
@@ -96,11 +93,13 @@ _TESTABLE = (
     ("max_height_mm", "Height", E.Col("height_mm"), "<=", "mm"),
     ("max_displacement_cc", "Engine displacement", E.Col("cc"), "<=", "cc"),
     ("max_ev_kw", "Electric motor power", E.Col("ev_kw"), "<=", "kW"),
-    ("min_age_years", "Age", _AGE, ">=", "years"),
 )
 
-#: Definition limits keicar has no vehicle input for: reported, never failed.
-NOT_TESTED = ("max_top_speed_mph", "max_curb_weight_lb", "max_gvwr_lb", "conditions_not_checked")
+#: Definition limits keicar has no vehicle input for: reported, never failed. No state file
+#: uses ``min_age_years`` yet (every state record is about 25+ year imports); testing it
+#: needs the leap-day reading per row, which the Polars runner takes as a constant.
+NOT_TESTED = ("max_top_speed_mph", "max_curb_weight_lb", "max_gvwr_lb", "min_age_years",
+              "conditions_not_checked")
 
 DEFINITION_CHECKS: tuple[Check, ...] = (
     BodyCheck("state_definition.body", "Body covered by the class",
