@@ -124,17 +124,19 @@ STATE_SCHEMA = {"built_start": pl.Date, "built_end": pl.Date, "length_mm": pl.Fl
                 "month_reading": pl.String}
 
 
+PER_ROW_EXPRS = {**state_rules.outputs(), "outside": state_rules.outside_definition,
+                 "grandfathered": state_rules.grandfathered}
+PER_ROW_COMPILED = [Compiler(LAW, {}).compile(e).alias(n) for n, e in PER_ROW_EXPRS.items()]
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(state_rows(), min_size=1, max_size=60))
 def test_state_rules_agree_per_row_dates(rows):
     """Per-row state and date: the combined-key lookup against the explainer."""
     frame = pl.DataFrame(rows, schema=STATE_SCHEMA)
-    comp = Compiler(LAW, {})
-    exprs = {**state_rules.outputs(), "outside": state_rules.outside_definition,
-             "grandfathered": state_rules.grandfathered}
-    table = frame.select([comp.compile(e).alias(n) for n, e in exprs.items()]).to_dicts()
+    table = frame.select(PER_ROW_COMPILED).to_dicts()
     for row, got in zip(rows, table):
-        want = {n: Evaluator(LAW, row).eval(e) for n, e in exprs.items()}
+        want = {n: Evaluator(LAW, row).eval(e) for n, e in PER_ROW_EXPRS.items()}
         got = {n: (int(v) if isinstance(v, float) and v.is_integer() else v) for n, v in got.items()}
         assert got == want, row
 

@@ -74,14 +74,22 @@ def state_param_path(e: "E.StateParam", code: Any) -> str:
     return f"{e.prefix}.{code}.{e.field}"
 
 
+def state_parameter(law: Law, path: str):
+    """The Parameter at ``path``, or None where the file has none (memoised per law: the
+    runners ask for the same few paths many times)."""
+    cache = law.__dict__.setdefault("_state_params", {})
+    if path not in cache:
+        cache[path] = law.param(path) if law.has(path) else None
+    return cache[path]
+
+
 def state_entry(law: Law, e: "E.StateParam", code: Any, at: Any) -> tuple[str, Value | None]:
     """(path, value in force on ``at``) of a StateParam for one jurisdiction code."""
     if code is None or at is None or code not in jurisdictions(law, e.prefix):
         return "", None
     path = state_param_path(e, code)
-    if not law.has(path):
-        return path, None
-    return path, law.param(path).entry(at)
+    p = state_parameter(law, path)
+    return path, (None if p is None else p.entry(at))
 
 
 def state_attr(entry: Value | None, attr: str) -> Any:

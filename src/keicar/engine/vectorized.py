@@ -22,7 +22,7 @@ from typing import Any
 import polars as pl
 
 from . import expr as E
-from .explain import Evaluator, jurisdictions, state_attr, state_entry
+from .explain import Evaluator, jurisdictions, state_attr, state_entry, state_parameter
 from .parameters import Law
 
 _EPOCH = dt.date(1970, 1, 1)
@@ -249,9 +249,9 @@ class Compiler:
             base = i << self._DAY_BITS
             keys.append(base)
             vals.append(None)
-            path = f"{e.prefix}.{code}.{e.field}"
-            if self.law.has(path):
-                for v in self.law.param(path).values:
+            p = state_parameter(self.law, f"{e.prefix}.{code}.{e.field}")
+            if p is not None:
+                for v in p.values:
                     day = min(max((v.since - _EPOCH).days - lo, 0), span - 1)
                     keys.append(base + day + 1)
                     vals.append(state_attr(v, e.attr))
@@ -264,9 +264,9 @@ class Compiler:
     def _state_series(self, e: E.StateParam, vals: list) -> pl.Series:
         """``vals`` typed as every value of the parameter in any jurisdiction would be (so a
         date on which all are missing still has the parameter's type); Null when none has one."""
-        every = [state_attr(v, e.attr) for code in jurisdictions(self.law, e.prefix)
-                 if self.law.has(f"{e.prefix}.{code}.{e.field}")
-                 for v in self.law.param(f"{e.prefix}.{code}.{e.field}").values]
+        params = [state_parameter(self.law, f"{e.prefix}.{code}.{e.field}")
+                  for code in jurisdictions(self.law, e.prefix)]
+        every = [state_attr(v, e.attr) for p in params if p is not None for v in p.values]
         if all(v is None for v in every):
             return pl.Series(vals, dtype=pl.Null)
         return pl.Series(vals, dtype=_series(every).dtype)
