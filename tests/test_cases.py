@@ -6,13 +6,14 @@ from conftest import dig, load_cases, norm
 from keicar.api import check
 from keicar.vehicle import InputError, make_vehicle
 
-GOOD = load_cases("japan_eras.yaml") + load_cases("us_federal.yaml")
+GOOD = load_cases("japan_eras.yaml") + load_cases("us_federal.yaml") + load_cases("states.yaml")
 BAD = load_cases("bad_input.yaml")
 
 
 def run(case):
     vehicle = make_vehicle(**case["input"])
-    return check(vehicle, on=case.get("on"), month_reading=case.get("month_reading"))
+    return check(vehicle, on=case.get("on"), month_reading=case.get("month_reading"),
+                 state=case.get("state"), registered=norm(case.get("registered")))
 
 
 @pytest.mark.parametrize("case", GOOD, ids=[c["name"] for c in GOOD])

@@ -54,12 +54,9 @@ BAD = load_cases("bad_input.yaml")
 @pytest.mark.parametrize("case", BAD[:6] + BAD[-3:], ids=[c["name"] for c in BAD[:6] + BAD[-3:]])
 def test_bad_input_one_line_exit_2(case):
     args = ["check"]
-    for k, v in case["input"].items():
+    options = {**case["input"], **{k: v for k, v in case.items() if k not in ("name", "input", "error")}}
+    for k, v in options.items():
         args += ["--" + k.replace("_", "-"), str(v)]
-    if "on" in case:
-        args += ["--on", case["on"]]
-    if "month_reading" in case:
-        args += ["--month-reading", case["month_reading"]]
     r = keicar(*args)
     assert r.returncode == 2
     assert r.stdout == ""

@@ -120,3 +120,80 @@ def test_duty_columns_agree(rows, constant_entry):
         g = {k: float(v) if isinstance(v, (int, float)) else v for k, v in g.items()}
         want = {k: float(v) if isinstance(v, (int, float)) else v for k, v in want.items()}
         assert g == want, (b, d, e)
+
+
+# ---------------------------------------------------------------- state rules
+
+from keicar.engine.explain import Evaluator  # noqa: E402
+from keicar.engine.vectorized import Compiler  # noqa: E402
+from keicar.rules import states as state_rules  # noqa: E402
+from keicar.state_check import state_codes  # noqa: E402
+
+STATE_CODES = state_codes(LAW)
+STATE_DAYS = sorted({v.since for c in STATE_CODES for p in LAW.node(f"us.states.{c}").walk() for v in p.values
+                     if isinstance(v.since, dt.date)}
+                    | {v.value for c in STATE_CODES for p in LAW.node(f"us.states.{c}").walk() for v in p.values
+                       if isinstance(v.value, dt.date)})
+state_days = st.one_of(st.dates(dt.date(2000, 1, 1), dt.date(2035, 12, 31)), near(STATE_DAYS))
+
+
+@st.composite
+def state_rows(draw):
+    v = draw(vehicles())
+    on = draw(state_days)
+    return {
+        **v.row(),
+        "width_mm": draw(st.sampled_from([1395, 1475, 1701, 1702, 1778, 1779, 1800, None])),
+        "length_mm": draw(st.sampled_from([3295, 3395, 3556, 3557, 3600, None])),
+        "state": draw(st.one_of(st.sampled_from(STATE_CODES), st.sampled_from(["ZZ", None]))),
+        "on": on,
+        "registered": draw(st.one_of(st.none(), state_days)),
+        "month_reading": None,
+    }
+
+
+STATE_SCHEMA = {"built_start": pl.Date, "built_end": pl.Date, "length_mm": pl.Float64, "width_mm": pl.Float64,
+                "height_mm": pl.Float64, "cc": pl.Float64, "stroke": pl.Int64, "ev_kw": pl.Float64,
+                "body": pl.String, "state": pl.String, "on": pl.Date, "registered": pl.Date,
+                "month_reading": pl.String}
+
+
+PER_ROW_EXPRS = {**state_rules.outputs(), "outside": state_rules.outside_definition,
+                 "grandfathered": state_rules.grandfathered}
+PER_ROW_COMPILED = [Compiler(LAW, {}).compile(e).alias(n) for n, e in PER_ROW_EXPRS.items()]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(state_rows(), min_size=1, max_size=60))
+def test_state_rules_agree_per_row_dates(rows):
+    """Per-row state and date: the combined-key lookup against the explainer."""
+    frame = pl.DataFrame(rows, schema=STATE_SCHEMA)
+    table = frame.select(PER_ROW_COMPILED).to_dicts()
+    for row, got in zip(rows, table):
+        want = {n: Evaluator(LAW, row).eval(e) for n, e in PER_ROW_EXPRS.items()}
+        got = {n: (int(v) if isinstance(v, float) and v.is_integer() else v) for n, v in got.items()}
+        assert got == want, row
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(vehicles(), min_size=1, max_size=30), state_days,
+       st.lists(st.sampled_from(STATE_CODES), min_size=30, max_size=30),
+       st.lists(st.one_of(st.none(), state_days), min_size=30, max_size=30))
+def test_screen_frame_state_columns_agree_with_check(vs, on, codes, registered):
+    """screen_frame(state_column=...) against check(..., state=...)."""
+    on = max(on, dt.date(1990, 1, 31))
+    vs = [v for v in vs if v.built_start <= on]
+    if not vs:
+        return
+    regs = [r if r is not None and v.built_start <= r <= on else None for v, r in zip(vs, registered)]
+    frame = pl.DataFrame([{**v.row(), "st": c.lower(), "reg": r} for v, c, r in zip(vs, codes, regs)],
+                         schema_overrides={**STATE_SCHEMA, "st": pl.String, "reg": pl.Date})
+    table = screen_frame(frame, on=on, state_column="st", registered_column="reg").collect().to_dicts()
+    for v, c, r, row in zip(vs, codes, regs, table):
+        st_ = check(v, on=on, state=c, registered=r)["state"]
+        got = [row["state_status"], row["state_max_posted_speed_mph"], row["state_interstates"],
+               row["state_registration_class"], row["state_confidence"], row["state_applies_to"]]
+        want = [st_["status"], st_["max_posted_speed_mph"], st_["interstates"], st_["registration_class"],
+                st_["confidence"], st_["applies_to"]]
+        assert got == want, (v, c, r, on)
+        assert row["st"] == c.lower() and "__state" not in row

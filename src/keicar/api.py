@@ -102,15 +102,21 @@ def _kei(ev: Evaluator, at: E.Expr) -> dict[str, Any]:
 
 
 def check(vehicle: Vehicle, on: Any = None, month_reading: str | None = None,
-          law: Law | None = None) -> dict[str, Any]:
+          law: Law | None = None, state: str | None = None, registered: Any = None) -> dict[str, Any]:
     """Explain one vehicle on the date ``on`` (default today): the JSON contract of
-    ``keicar check --json``."""
+    ``keicar check --json``. With ``state`` (a two-letter code, or DC), add the state's
+    rules; ``registered`` (YYYY-MM-DD) is when the vehicle was first registered there, for
+    grandfathering."""
+    from .state_check import resolve_registered, resolve_state
+
     law = law or default_law()
     on_d = resolve_on(on, law)
     reading = resolve_reading(month_reading)
     if vehicle.built_start > on_d:
         raise InputError("built", f"{vehicle.built} is after the date asked ({on_d})")
-    row = {**vehicle.row(), "on": on_d, "month_reading": reading}
+    code = resolve_state(state, law)
+    reg = resolve_registered(registered, on_d, vehicle.built_start, code)
+    row = {**vehicle.row(), "on": on_d, "month_reading": reading, "state": code, "registered": reg}
     ev = Evaluator(law, row)
 
     built_used = ev.eval(BUILT_DATE)
@@ -161,7 +167,7 @@ def check(vehicle: Vehicle, on: Any = None, month_reading: str | None = None,
         notes.append("Off-road only: the truck must be imported as an EPA-certified nonroad vehicle "
                      "governed to 25 mph; it cannot be registered for road use on this path.")
     us["notes"] = notes
-    return {
+    result = {
         "on": on_d.isoformat(),
         "keicar_version": __version__,
         "law_version": law.version,
@@ -171,6 +177,12 @@ def check(vehicle: Vehicle, on: Any = None, month_reading: str | None = None,
         "us": us,
         "papers": papers_section(path, on_d, law=law),
     }
+    if code is not None:
+        from .state_check import state_block
+
+        result["state"] = state_block(ev, law, code, on_d, us)
+        result["verdict"] += " " + result["state"]["sentence"]
+    return result
 
 
 def verdict_line(kei: dict, us: dict, on: dt.date) -> str:
@@ -213,10 +225,18 @@ def failed_checks(at: E.Expr) -> list[tuple[str, E.Expr]]:
     return [(c.name, E.And((c.applies, E.Not(c.passed)))) for c in japan.checks(at)[1:]]
 
 
-def screen_frame(frame, on: Any = None, month_reading: str | None = None, law: Law | None = None):
+def screen_frame(frame, on: Any = None, month_reading: str | None = None, law: Law | None = None,
+                 state: str | None = None, state_column: str | None = None,
+                 registered_column: str | None = None):
     """Add the verdict columns to a Polars (Lazy)Frame with the columns ``built_start``,
     ``built_end`` (dates), ``length_mm``, ``width_mm``, ``height_mm``, ``cc``, ``stroke``,
     ``ev_kw`` and ``body``. Returns a LazyFrame: nothing runs until it is collected.
+
+    With ``state`` (one code for every row) or ``state_column`` (a column of codes; unknown
+    codes give null state verdicts), also add ``state_status``,
+    ``state_max_posted_speed_mph``, ``state_interstates``, ``state_registration_class``,
+    ``state_confidence`` and ``state_applies_to``; ``registered_column`` names a date
+    column of first registration in the state (for grandfathering).
 
     Rows must be valid as ``keicar.vehicle.make_vehicle`` defines it (dates within
     1885..2101, a known body): the batch screen checks that and rejects other rows first.
@@ -227,7 +247,10 @@ def screen_frame(frame, on: Any = None, month_reading: str | None = None, law: L
 
     law = law or default_law()
     on_d = resolve_on(on, law)
-    comp = Compiler(law, {"on": on_d, "month_reading": resolve_reading(month_reading)})
+    constants = {"on": on_d, "month_reading": resolve_reading(month_reading)}
+    lf = frame.lazy() if isinstance(frame, pl.DataFrame) else frame
+    state_cols, lf, temp = _state_inputs(lf, law, constants, state, state_column, registered_column)
+    comp = Compiler(law, constants)
     cols = [comp.compile(e).alias(name) for name, e in outputs().items()]
     # The failed checks as one label ("length_mm,width_mm"): a bit mask, then one gather
     # into an Enum of every combination.
@@ -238,10 +261,46 @@ def screen_frame(frame, on: Any = None, month_reading: str | None = None, law: L
     ])
     combos = [",".join(n for i, (n, _) in enumerate(fails) if m >> i & 1) for m in range(1 << len(fails))]
     cols.append(pl.lit(pl.Series(combos, dtype=pl.Enum(list(dict.fromkeys(combos))))).gather(mask).alias("kei_failed"))
-    lf = frame.lazy() if isinstance(frame, pl.DataFrame) else frame
+    cols += [comp.compile(e).alias(name) for name, e in state_cols.items()]
     lf = lf.with_columns(pl.col("body").cast(pl.Enum(list(BODIES))))
     lf = lf.with_columns(cols)
     return lf.with_columns(
         (pl.col("us_path") != "not-importable").alias("us_importable"),
         pl.lit(on_d).alias("on"),
-    )
+    ).drop(temp)
+
+
+def _state_inputs(lf, law: Law, constants: dict, state, state_column, registered_column):
+    """The state rule columns to add, with the frame's state/registered inputs in place."""
+    from .rules import states as state_rules
+    from .state_check import resolve_state
+
+    if state is None and state_column is None:
+        if registered_column is not None:
+            raise InputError("registered_column", "a registration date needs a state; give state or state_column")
+        return {}, lf, []
+    if state is not None and state_column is not None:
+        raise InputError("state", "give either state (one code) or state_column, not both")
+    import polars as pl
+
+    names = lf.collect_schema().names()
+    for opt, col in (("state_column", state_column), ("registered_column", registered_column)):
+        if col is not None and col not in names:
+            raise InputError(opt, f"{col!r} is not a column of the table")
+    temp, renamed = [], {}
+    if state is not None:
+        constants["state"] = resolve_state(state, law)
+    else:
+        renamed["state"] = E.Col("__state")
+        # Codes are matched case-insensitively; the table's own column is left as it was.
+        lf = lf.with_columns(pl.col(state_column).cast(pl.String).str.strip_chars().str.to_uppercase()
+                             .alias("__state"))
+        temp.append("__state")
+    if registered_column is None:
+        constants["registered"] = None
+    else:
+        renamed["registered"] = E.Col("__registered")
+        lf = lf.with_columns(pl.col(registered_column).cast(pl.Date).alias("__registered"))
+        temp.append("__registered")
+    cols = {name: E.substitute(e, renamed) for name, e in state_rules.outputs().items()}
+    return cols, lf, temp

@@ -54,11 +54,15 @@ def import_block(vehicle: Vehicle, on: dt.date, code: str, month_reading: str | 
 
 
 def check_country(vehicle: Vehicle, on: Any = None, country: str | None = None,
-                  month_reading: str | None = None, law: Law | None = None) -> dict[str, Any]:
-    """``check`` for the US (unchanged), or with the ``import`` block of another country in
-    place of ``us``."""
+                  month_reading: str | None = None, law: Law | None = None,
+                  state: str | None = None, registered: Any = None) -> dict[str, Any]:
+    """``check`` for the US (unchanged, with an optional US ``state``), or with the ``import``
+    block of another country in place of ``us``."""
     code = resolve_country(country)
-    result = check(vehicle, on=on, month_reading=month_reading, law=law)
+    if code != "US" and state:
+        raise InputError("state", f"a US state goes with --country US, not {code}")
+    result = check(vehicle, on=on, month_reading=month_reading, law=law, state=state,
+                   registered=registered)
     if code == "US":
         return result
     block = import_block(vehicle, parse_date("on", result["on"]), code, month_reading, law)

@@ -30,6 +30,9 @@ def check(
         None, "--month-reading",
         help="For a month-only build date: end (conservative, the default) or start (importers' month-level practice)."),
     country: Optional[str] = typer.Option(None, help="US (default), CA, AU or UK: whose import rules to apply."),
+    state: Optional[str] = typer.Option(None, help="A US state (two-letter code, or DC): add its rules for titling and road use."),
+    registered: Optional[str] = typer.Option(
+        None, help="With --state: when the vehicle was first registered there, YYYY-MM-DD (for grandfathering)."),
     example: bool = typer.Option(False, "--example", help="Check a built-in example: a 658 cc kei truck built in May 1999."),
     as_json: bool = typer.Option(False, "--json", help="Print the JSON contract instead of tables."),
 ) -> None:
@@ -50,7 +53,8 @@ def check(
     vehicle = make_vehicle(**given)
     if catalog_info:
         vehicle.filled_from_catalog = list(catalog_info["filled_from_catalog"])
-    result = check_country(vehicle, on=on, country=country, month_reading=month_reading)
+    result = check_country(vehicle, on=on, country=country, month_reading=month_reading,
+                           state=state, registered=registered)
     if catalog_info:
         result["vehicle"]["catalog"] = catalog_info
     if as_json:
@@ -105,3 +109,7 @@ def show(result: dict) -> None:
     if papers and papers["items"]:
         console.print(f"Papers ({papers['path']}): " + ", ".join(i["item"] for i in papers["items"])
                       + " — see keicar papers for citations.")
+    if "state" in result:
+        from .states import show_state_block
+
+        show_state_block(console, result["state"])

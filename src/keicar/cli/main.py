@@ -29,6 +29,7 @@ from . import jpcost as _jpcost  # noqa: E402,F401
 from . import policy as _policy  # noqa: E402,F401
 from . import screen as _screen  # noqa: E402,F401
 from . import serve as _serve  # noqa: E402,F401
+from . import states as _states  # noqa: E402,F401
 
 
 def option_name(field: str) -> str:

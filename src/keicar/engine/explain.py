@@ -58,6 +58,59 @@ _ARITH = {
 }
 
 
+_ARITH = {
+    "+": lambda a, b: a + b,
+    "-": lambda a, b: a - b,
+    "*": lambda a, b: a * b,
+    "/": lambda a, b: a / b,
+}
+
+
+def jurisdictions(law: Law, prefix: str) -> tuple[str, ...]:
+    """The codes of the law files directly under ``prefix`` (``us.states`` -> AK, AL, ...),
+    sorted: the order of the Enum the Polars runner encodes them with."""
+    cache = law.__dict__.setdefault("_jurisdictions", {})
+    if prefix not in cache:
+        head = prefix + "."
+        cache[prefix] = tuple(sorted(
+            p[len(head):] for p, _ in law.files() if p.startswith(head) and "." not in p[len(head):]))
+    return cache[prefix]
+
+
+def state_param_path(e: "E.StateParam", code: Any) -> str:
+    return f"{e.prefix}.{code}.{e.field}"
+
+
+def state_parameter(law: Law, path: str):
+    """The Parameter at ``path``, or None where the file has none (memoised per law: the
+    runners ask for the same few paths many times)."""
+    cache = law.__dict__.setdefault("_state_params", {})
+    if path not in cache:
+        cache[path] = law.param(path) if law.has(path) else None
+    return cache[path]
+
+
+def state_entry(law: Law, e: "E.StateParam", code: Any, at: Any) -> tuple[str, Value | None]:
+    """(path, value in force on ``at``) of a StateParam for one jurisdiction code."""
+    if code is None or at is None or code not in jurisdictions(law, e.prefix):
+        return "", None
+    path = state_param_path(e, code)
+    p = state_parameter(law, path)
+    return path, (None if p is None else p.entry(at))
+
+
+def state_attr(entry: Value | None, attr: str) -> Any:
+    if entry is None:
+        return None
+    if attr == "value":
+        return entry.value
+    if attr == "since":
+        return entry.since
+    if attr == "confidence":
+        return entry.confidence
+    raise ValueError(f"StateParam attr {attr!r}: use value, since or confidence")
+
+
 class Evaluator:
     def __init__(self, law: Law, row: dict[str, Any]):
         self.law = law
@@ -87,6 +140,8 @@ class Evaluator:
             first = self.law.param(e.path).values[0]
             self.reads.append(Read(e.path, first.since, first))
             return first.since
+        if t is E.StateParam:
+            return self._state_param(e)
         if t is E.Cmp:
             a, b = self.eval(e.a), self.eval(e.b)
             return None if a is None or b is None else _CMP[e.op](a, b)
@@ -142,6 +197,13 @@ class Evaluator:
             s, end, leap = self.eval(e.start), self.eval(e.end), self.eval(e.leap)
             return None if s is None or end is None or leap is None else completed_years(s, end, leap)
         raise TypeError(f"unknown expression node {t.__name__}")
+
+    def _state_param(self, e: E.StateParam) -> Any:
+        at = self.eval(e.at)
+        path, entry = state_entry(self.law, e, self.eval(e.state), at)
+        if path and entry is not None:
+            self.reads.append(Read(path, at, entry))
+        return state_attr(entry, e.attr)
 
 
 def evaluate(law: Law, row: dict[str, Any], e: E.Expr) -> tuple[Any, list[Read]]:

@@ -69,6 +69,22 @@ class FirstDate(Expr):
 
 
 @dataclass(frozen=True, eq=False)
+class StateParam(Expr):
+    """A parameter of the jurisdiction named per row: the value of
+    ``{prefix}.{state}.{field}`` in force on ``at`` (e.g. ``us.states.TX.status``).
+
+    ``attr`` picks what is returned: ``"value"``, ``"since"`` (the date that value took
+    effect) or ``"confidence"``. Missing (None) where the state is missing or unknown, where
+    its file has no such parameter, or before the parameter's first date. ``field`` may be
+    dotted (``car.status``, ``definition.max_width_in``)."""
+    field: str
+    state: Expr
+    at: Expr
+    attr: str = "value"
+    prefix: str = "us.states"
+
+
+@dataclass(frozen=True, eq=False)
 class Cmp(Expr):
     op: str
     a: Expr
@@ -170,6 +186,29 @@ def all_of(*xs: Expr) -> Expr:
 
 def any_of(*xs: Expr) -> Expr:
     return Or(tuple(xs))
+
+
+def substitute(expr: Expr, columns: dict[str, Expr]) -> Expr:
+    """``expr`` with the input columns named in ``columns`` replaced (shared sub-trees stay
+    shared)."""
+    import dataclasses
+
+    memo: dict[int, Any] = {}
+
+    def sub(e: Any) -> Any:
+        if isinstance(e, tuple):
+            return tuple(sub(x) for x in e)
+        if not isinstance(e, Expr):
+            return e
+        if id(e) not in memo:
+            if isinstance(e, Col):
+                memo[id(e)] = columns.get(e.name, e)
+            else:
+                changes = {k: sub(v) for k, v in vars(e).items() if isinstance(v, (Expr, tuple))}
+                memo[id(e)] = dataclasses.replace(e, **changes) if changes else e
+        return memo[id(e)]
+
+    return sub(expr)
 
 
 def params_in(expr: Expr) -> list[str]:

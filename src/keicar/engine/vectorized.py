@@ -22,7 +22,7 @@ from typing import Any
 import polars as pl
 
 from . import expr as E
-from .explain import Evaluator
+from .explain import Evaluator, jurisdictions, state_attr, state_entry, state_parameter
 from .parameters import Law
 
 _EPOCH = dt.date(1970, 1, 1)
@@ -121,6 +121,8 @@ class Compiler:
         if t is E.Arith:
             a, b = c(e.a), c(e.b)
             return {"+": a + b, "-": a - b, "*": a * b, "/": a / b}[e.op]
+        if t is E.StateParam:
+            return self._state_param(e)
         if t in (E.And, E.Or):
             return self._logic(e)
         if t is E.Not:
@@ -240,6 +242,57 @@ class Compiler:
         else:
             table = _series([None] + [v.value for v in p.values])
         return pl.lit(table).gather(idx)
+
+    #: Bits of the day number in a StateParam key (state index << bits | day): 2**17 days
+    #: cover DOMAIN (about 79,000 days).
+    _DAY_BITS = 17
+
+    def _state_index(self, e: E.StateParam) -> pl.Expr:
+        """Row's jurisdiction as its index in the sorted codes (null when unknown)."""
+        codes = list(jurisdictions(self.law, e.prefix))
+        return self.compile(e.state).cast(pl.String).cast(pl.Enum(codes), strict=False).to_physical()
+
+    def _state_param(self, e: E.StateParam) -> pl.Expr:
+        """A parameter keyed by a per-row jurisdiction code, without a when/then branch per
+        jurisdiction: with a constant date, one gather of a table of the value in each
+        jurisdiction; with a per-row date, one binary search over combined keys
+        ``(state index << 17) + day`` and one gather. Each jurisdiction's block starts with
+        a sentinel key holding None (before its first value, or no such parameter)."""
+        codes = jurisdictions(self.law, e.prefix)
+        idx = self._state_index(e)
+        if self._is_const(e.at):
+            at = Evaluator(self.law, self.constants).eval(e.at)
+            vals = [state_attr(state_entry(self.law, e, code, at)[1], e.attr) for code in codes]
+            return pl.lit(self._state_series(e, vals)).gather(idx)
+        lo = (DOMAIN[0] - _EPOCH).days
+        span = (DOMAIN[1] - DOMAIN[0]).days + 1
+        keys: list[int] = []
+        vals: list[Any] = [None]  # position 0: a null row (search_sorted puts nulls there)
+        for i, code in enumerate(codes):
+            base = i << self._DAY_BITS
+            keys.append(base)
+            vals.append(None)
+            p = state_parameter(self.law, f"{e.prefix}.{code}.{e.field}")
+            if p is not None:
+                for v in p.values:
+                    day = min(max((v.since - _EPOCH).days - lo, 0), span - 1)
+                    keys.append(base + day + 1)
+                    vals.append(state_attr(v, e.attr))
+        at = self.compile(e.at)
+        day = at.cast(pl.Int32).clip(lo, lo + span - 1).cast(pl.Int64) - lo + 1
+        q = idx.cast(pl.Int64) * (1 << self._DAY_BITS) + day
+        pos = pl.lit(pl.Series(keys, dtype=pl.Int64)).search_sorted(q, side="right")
+        return pl.lit(self._state_series(e, vals)).gather(pl.when(q.is_null()).then(0).otherwise(pos))
+
+    def _state_series(self, e: E.StateParam, vals: list) -> pl.Series:
+        """``vals`` typed as every value of the parameter in any jurisdiction would be (so a
+        date on which all are missing still has the parameter's type); Null when none has one."""
+        params = [state_parameter(self.law, f"{e.prefix}.{code}.{e.field}")
+                  for code in jurisdictions(self.law, e.prefix)]
+        every = [state_attr(v, e.attr) for p in params if p is not None for v in p.values]
+        if all(v is None for v in every):
+            return pl.Series(vals, dtype=pl.Null)
+        return pl.Series(vals, dtype=_series(every).dtype)
 
     def _is_in(self, e: E.IsIn) -> pl.Expr:
         x = self.compile(e.x)
