@@ -13,9 +13,14 @@ from keicar import __version__
 from keicar.api import check
 from keicar.engine.parameters import default_law
 from keicar.vehicle import make_vehicle
+from keicar.vehicle import parse_date
+
+
+def make_date(text):
+    return parse_date("on", text)
 from keicar.web.app import MAX_BODY_BYTES, STATIC, create_app
 
-GOOD = load_cases("japan_eras.yaml") + load_cases("us_federal.yaml")
+GOOD = load_cases("japan_eras.yaml") + load_cases("us_federal.yaml") + load_cases("states.yaml")
 BAD = load_cases("bad_input.yaml")
 TRUCK = dict(built="1999-05", body="truck", length_mm=3395, width_mm=1475, height_mm=1765, cc=658)
 
@@ -27,9 +32,9 @@ def client():
 
 def post_case(client, case):
     body = {k: v for k, v in case["input"].items()}
-    for key in ("on", "month_reading"):
+    for key in ("on", "month_reading", "state", "registered", "country"):
         if case.get(key) is not None:
-            body[key] = case[key]
+            body[key] = norm(case[key])
     return client.post("/v1/check", json=body)
 
 
@@ -283,34 +288,60 @@ def test_unknown_country_is_422(client):
 
 # ---------------------------------------------------------------- US states
 
-def _has_state_rules() -> bool:
-    import importlib.util
+def test_states_on_a_date_as_the_cli_gives_them(client):
+    from keicar.statelaw import all_summaries
 
-    return importlib.util.find_spec("keicar.statelaw") is not None
+    data = client.get("/v1/states?on=2026-11-24").json()
+    assert data["count"] == 51 and data["law_version"] == default_law().version
+    assert data["states"] == all_summaries(default_law(), make_date("2026-11-24"))
 
 
-def test_states_endpoints_answer_or_say_what_is_missing(client):
-    paths = ["/v1/states?on=2026-11-24", "/v1/states/TX?on=2026-11-24", "/v1/map.svg?on=2026-11-24"]
-    if not _has_state_rules():
-        for p in paths:
-            res = client.get(p)
-            assert res.status_code == 501 and "issue #3" in res.json()["error"]
-        return
-    states = client.get(paths[0]).json()
-    assert states["count"] == 51 and states["law_version"] == default_law().version
-    tx = client.get(paths[1]).json()
+def test_state_record_with_history_and_sources(client):
+    from keicar.statelaw import record
+
+    tx = client.get("/v1/states/tx?on=2026-11-24").json()
+    assert {k: v for k, v in tx.items() if k not in ("keicar_version", "law_version")} == \
+        record(default_law(), "TX", make_date("2026-11-24"))
     assert tx["code"] == "TX" and tx["history"] and tx["sources"]
-    svg = client.get(paths[2])
+
+
+def test_map_has_one_element_per_state(client):
+    svg = client.get("/v1/map.svg?on=2026-11-24")
     assert svg.headers["content-type"].startswith("image/svg+xml")
-    assert svg.text.count('id="state-') == 51
+    assert svg.text.count('id="state-') == 51 and 'id="state-TX"' in svg.text
+    assert "<script" not in svg.text
 
 
 @pytest.mark.parametrize("path, field", [("/v1/states/TX?on=junk", "on"), ("/v1/map.svg?on=2026-02-30", "on"),
-                                         ("/v1/states/ZZ", "state")])
+                                         ("/v1/states?on=20261124", "on"), ("/v1/states/ZZ", "state")])
 def test_states_bad_input(client, path, field):
-    if not _has_state_rules():
-        pytest.skip("state rules not in this build (issue #3)")
     res = client.get(path)
+    assert res.status_code == 422 and res.json()["field"] == field
+
+
+def test_check_with_a_state_adds_its_block_as_the_cli_does(client):
+    from keicar.countries import check_country
+
+    res = client.post("/v1/check", json={**TRUCK, "on": "2026-11-24", "state": "TX"})
+    assert res.status_code == 200
+    assert res.json() == check_country(make_vehicle(**TRUCK), on="2026-11-24", state="TX")
+    assert res.json()["state"]["code"] == "TX" and res.json()["state"]["citations"]
+
+
+def test_rhode_island_grandfathering_passes_through(client):
+    body = {**TRUCK, "on": "2026-11-24", "state": "RI"}
+    before = client.post("/v1/check", json={**body, "registered": "2024-05-31"}).json()["state"]
+    after = client.post("/v1/check", json={**body, "registered": "2024-06-01"}).json()["state"]
+    assert before["grandfathered"] is True and after["grandfathered"] is False
+
+
+@pytest.mark.parametrize("body, field", [
+    ({**TRUCK, "state": "ZZ"}, "state"),
+    ({**TRUCK, "state": "TX", "country": "CA"}, "state"),
+    ({**TRUCK, "state": "RI", "registered": "someday"}, "registered"),
+])
+def test_check_state_bad_input(client, body, field):
+    res = client.post("/v1/check", json=body)
     assert res.status_code == 422 and res.json()["field"] == field
 
 

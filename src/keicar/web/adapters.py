@@ -1,28 +1,17 @@
 """The seam between the web interface and the core: one small function per endpoint.
 
-Each function calls the core function that answers the question and returns plain JSON
-data; nothing here decides anything about the law. Features still being built elsewhere
-raise ``NotAvailable`` (HTTP 501) until their module is merged, so wiring one is a few
-lines in one function.
+Each function calls the core function that answers the question (the one the matching CLI
+command calls) and returns plain JSON data; nothing here decides anything about the law.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import inspect
 from typing import Any
 
 from .. import __version__
 from ..engine.parameters import default_law
 from ..vehicle import InputError, parse_date
-
-
-class NotAvailable(Exception):
-    """A feature this build of keicar does not have yet."""
-
-    def __init__(self, what: str, issue: int):
-        super().__init__(f"not in this build of keicar yet: {what} (issue #{issue})")
 
 
 def versions() -> dict[str, str]:
@@ -35,16 +24,11 @@ def versions() -> dict[str, str]:
 def check(vehicle_fields: dict[str, Any], *, on: Any = None, month_reading: Any = None,
           state: str | None = None, registered: Any = None, country: str | None = None) -> dict[str, Any]:
     """The JSON contract of ``keicar check --json``: a chassis code fills the specs not given
-    from the catalog (``--chassis``); another country's import rules replace the US block
-    (``--country``)."""
-    from .. import api
-    from ..countries import check_country, resolve_country
+    from the catalog (``--chassis``); a state adds its rules (``--state``, ``--registered``);
+    another country's import rules replace the US block (``--country``)."""
+    from ..countries import check_country
     from ..vehicle import make_vehicle
 
-    if state and resolve_country(country) != "US":
-        raise InputError("state", "a US state goes with country US (the default)")
-    if state and "state" not in inspect.signature(api.check).parameters:
-        raise NotAvailable("The state rule (state)", 3)
     given, catalog_info = dict(vehicle_fields), None
     if given.get("chassis"):
         from ..catalog import fill
@@ -53,26 +37,14 @@ def check(vehicle_fields: dict[str, Any], *, on: Any = None, month_reading: Any 
     vehicle = make_vehicle(**given)
     if catalog_info:
         vehicle.filled_from_catalog = list(catalog_info["filled_from_catalog"])
-    if state:
-        result = api.check(vehicle, on=on, month_reading=month_reading, state=state, registered=registered)
-    else:
-        result = check_country(vehicle, on=on, country=country, month_reading=month_reading)
+    result = check_country(vehicle, on=on, country=country, month_reading=month_reading,
+                           state=state, registered=registered)
     if catalog_info:
         result["vehicle"]["catalog"] = catalog_info
     return result
 
 
-# ---------------------------------------------------------------- US states (issue #3)
-
-def _core(module: str, what: str, issue: int):
-    """A core module that may not be merged yet: NotAvailable until it is."""
-    try:
-        return importlib.import_module(f"keicar.{module}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"keicar.{module}":
-            raise
-        raise NotAvailable(what, issue) from None
-
+# ---------------------------------------------------------------- US states
 
 def _on(raw: Any) -> dt.date:
     return parse_date("on", raw) if raw not in (None, "") else dt.date.today()
@@ -80,26 +52,29 @@ def _on(raw: Any) -> dt.date:
 
 def states(on: str | None) -> dict[str, Any]:
     """Every jurisdiction's answer on a date (``keicar states --json``)."""
-    statelaw = _core("statelaw", "US state rules", 3)
+    from ..statelaw import all_summaries
+
     on_d = _on(on)
-    rows = statelaw.all_summaries(default_law(), on_d)
+    rows = all_summaries(default_law(), on_d)
     return {"on": on_d.isoformat(), "count": len(rows), "states": rows}
 
 
 def state(code: str, on: str | None) -> dict[str, Any]:
     """One jurisdiction's record on a date, with its history and sources (``keicar state XX --json``)."""
-    statelaw = _core("statelaw", "US state rules", 3)
-    return statelaw.record(default_law(), code, _on(on))
+    from ..statelaw import record
+
+    return record(default_law(), code, _on(on))
 
 
 def us_map_svg(on: str | None) -> str:
     """The US map coloured by status on a date (``keicar map``); one element per state,
     ``id="state-XX"``."""
-    statemap = _core("statemap", "The US state map", 3)
-    return statemap.svg(_on(on), default_law())
+    from ..statemap import svg
+
+    return svg(_on(on), default_law())
 
 
-# ---------------------------------------------------------------- catalog and cost (issue #4)
+# ---------------------------------------------------------------- catalog, calendar, cost
 
 def lookup(code: str, make: str | None) -> dict[str, Any]:
     """What the catalog knows about a chassis code (``keicar lookup --json``)."""
@@ -125,5 +100,5 @@ def cost(fields: dict[str, Any]) -> dict[str, Any]:
     return landed_cost(**fields, mode="air" if ocean is False else "ocean")
 
 
-__all__ = ["InputError", "NotAvailable", "versions", "check", "states", "state", "us_map_svg",
+__all__ = ["InputError", "versions", "check", "states", "state", "us_map_svg",
            "lookup", "calendar", "cost"]

@@ -38,7 +38,6 @@ def _answer(data: dict[str, Any]) -> JSON:
 
 _ERRORS = {
     422: {"description": "Bad input: `field` names it, `error` says what is accepted."},
-    501: {"description": "A feature this build does not have yet."},
 }
 DATE_Q = Query(None, description="The date asked, YYYY-MM-DD (default: today).", max_length=64)
 
@@ -65,10 +64,6 @@ def create_app() -> FastAPI:
         model = {"/v1/check": CheckRequest, "/v1/cost": CostRequest}.get(request.url.path)
         field, message = validation_message(exc.errors(), model)
         return error_response(422, field, message)
-
-    @app.exception_handler(adapters.NotAvailable)
-    async def _not_available(request: Request, exc: adapters.NotAvailable) -> Response:
-        return error_response(501, None, str(exc))
 
     @app.exception_handler(LawError)
     async def _law_error(request: Request, exc: LawError) -> Response:

@@ -109,7 +109,6 @@ function stateFields(st) {
 function stateBlock(st) {
   const def = st.definition;
   return el("div", {class: "card", id: "state-block"}, el("h3", {}, `State: ${st.name || st.code}`),
-    st.sentence ? el("p", {}, st.sentence) : null,
     el("dl", {}, stateFields(st).map(([k, v]) => [el("dt", {}, k), el("dd", {}, fmt(v))])),
     def && (def.checks || []).length ? stepsTable(`${st.name || st.code}: the class's definition`, def.checks) : null,
     (st.citations || []).length ? el("ul", {class: "small"}, st.citations.map((c) => el("li", {}, c))) : null);
