@@ -28,6 +28,7 @@ from . import fmvss as _fmvss  # noqa: E402,F401
 from . import jpcost as _jpcost  # noqa: E402,F401
 from . import policy as _policy  # noqa: E402,F401
 from . import screen as _screen  # noqa: E402,F401
+from . import serve as _serve  # noqa: E402,F401
 from . import states as _states  # noqa: E402,F401
 
 

@@ -1,0 +1,262 @@
+"""End to end in headless Chromium: `keicar serve` on a free loopback port, the page at
+phone width, the form filled and submitted, the verdict read, a script payload shown as
+text, a state clicked on the map; screenshots in test-artifacts/."""
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DRIVER = shutil.which("chromedriver")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+PHONE = (390, 844)
+
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and DRIVER),
+    reason="no Chromium browser and driver on this machine (apt-get install chromium chromium-driver; .ci/run does)")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "keicar", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=1) as res:
+                assert json.load(res)["status"] == "ok"
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"keicar serve did not start: {proc.stdout.read().decode(errors='replace')}")
+            time.sleep(0.1)
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    # the machine has no network: without these Chromium waits on connection attempts
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(DRIVER))
+    viewport(driver, *PHONE)  # a window cannot be made this narrow; the viewport can
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+
+
+def wait_for(driver, condition, timeout=15):
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    # the page re-renders a section when an answer arrives: an element read a moment ago may be gone
+    return WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
+
+
+def fill(driver, values: dict):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    for name, value in values.items():
+        field = driver.find_element(By.ID, name)
+        if field.tag_name == "select":
+            Select(field).select_by_value(value)
+        elif field.get_attribute("type") in ("date", "month"):  # typed keys depend on the locale
+            driver.execute_script("arguments[0].value = arguments[1]", field, value)
+        else:
+            field.clear()
+            field.send_keys(value)
+
+
+def script_errors(driver) -> list[str]:
+    """Errors the page's scripts raised since the last call (a 4xx/5xx answer the page shows
+    is not one)."""
+    return [e["message"] for e in driver.get_log("browser")
+            if e["level"] == "SEVERE" and "Failed to load resource" not in e["message"]]
+
+
+def viewport(driver, width: int, height: int):
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True})
+
+
+def screenshot(driver, name: str, width: int = PHONE[0]):
+    """The whole page, at phone width unless told."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    viewport(driver, width, PHONE[1])
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    viewport(driver, width, max(PHONE[1], height))
+    driver.save_screenshot(str(ARTIFACTS / name))
+    viewport(driver, *PHONE)
+
+
+TRUCK = {"built": "1999-05", "body": "truck", "length_mm": "3395", "width_mm": "1475", "height_mm": "1765",
+         "cc": "658", "on": "2026-11-24"}
+
+
+def test_form_to_verdict_at_phone_width(server, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "/")
+    assert browser.execute_script("return window.innerWidth") <= PHONE[0]
+    fill(browser, TRUCK)
+    browser.find_element(By.ID, "check-btn").click()
+    verdict = wait_for(browser, lambda d: d.find_elements(By.ID, "verdict"))[0]
+    assert verdict.text.startswith("Kei under the 1998-10-01 standard")
+    assert "Importable to the US on 2026-11-24 (25-year path, since 2024-05-31)" in verdict.text
+    tables = browser.find_elements(By.CSS_SELECTOR, "table.steps")
+    assert len(tables) == 2  # Japan when built, US federal (today's standard is the same one)
+    marks = [td.text for td in browser.find_elements(By.CSS_SELECTOR, "td.mark")]
+    assert marks and set(marks) == {"✔"}
+    sources = browser.find_elements(By.CSS_SELECTOR, "td[data-label=Source]")
+    assert sources and all(s.text.strip() not in ("", "—") for s in sources)
+    # nothing wider than the phone: no sideways scrolling
+    assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(browser, "page.png")
+    screenshot(browser, "page-desktop.png", width=1280)
+    assert script_errors(browser) == []
+
+
+def test_failed_rule_shows_a_cross(server, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "/")
+    fill(browser, {**TRUCK, "width_mm": "1495"})
+    browser.find_element(By.ID, "check-btn").click()
+    wait_for(browser, lambda d: d.find_elements(By.ID, "verdict"))
+    failed = browser.find_elements(By.CSS_SELECTOR, "tr.fail")
+    assert [row.find_element(By.CSS_SELECTOR, "td[data-label=Rule]").text for row in failed] == ["Width"]
+    assert failed[0].find_element(By.CSS_SELECTOR, "td.mark").text == "✘"
+
+
+def test_typed_markup_is_shown_as_text_never_run(server, browser):
+    from selenium.webdriver.common.by import By
+
+    payload = "<img src=x onerror=window.__xss=1><script>__xss=2</script>"
+    browser.get(server + "/")
+    fill(browser, {**TRUCK, "height_mm": payload})
+    browser.find_element(By.ID, "check-btn").click()
+    wait_for(browser, lambda d: "height_mm" in d.find_element(By.ID, "check-error").text)
+    box = browser.find_element(By.ID, "check-error")
+    assert payload in box.text  # shown literally
+    assert box.find_elements(By.CSS_SELECTOR, "script, img") == []
+    assert browser.execute_script("return window.__xss === undefined")
+    assert browser.find_element(By.ID, "height_mm").get_attribute("aria-invalid") == "true"
+    screenshot(browser, "page-error.png")
+
+
+def test_map_click_shows_the_state(server, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "/")
+    fill(browser, {"map-on": "2026-11-24"})
+    browser.execute_script("document.getElementById('map-on').dispatchEvent(new Event('change'))")
+    # the first map (today's) may still be replaced by this date's: read and click inside waits
+    shown = wait_for(browser, lambda d: d.execute_script(
+        "const b = document.getElementById('map');"
+        "if (b.dataset.on !== '2026-11-24') return null;"
+        "if (b.querySelector('svg')) return 'svg';"
+        "const n = b.querySelector('.note'); return n ? n.textContent : null;"))
+    assert shown == "svg", shown
+
+    def click_texas(d):
+        state = d.find_element(By.ID, "state-TX")
+        d.execute_script("arguments[0].scrollIntoView({block: 'center'})", state)
+        state.click()
+        return True
+
+    wait_for(browser, click_texas)
+    title = wait_for(browser, lambda d: (t := d.find_element(By.ID, "state-title").text) and t)
+    assert "Texas" in title and "2026-11-24" in title
+    assert wait_for(browser, lambda d: "selected" in d.find_element(By.ID, "state-TX").get_attribute("class"))
+    detail = browser.find_element(By.ID, "state-detail")
+    assert "History" in detail.text and "Sources" in detail.text
+    assert detail.find_elements(By.CSS_SELECTOR, ".sources a[href^='http']")
+    screenshot(browser, "page-map.png")
+    assert script_errors(browser) == []
+
+
+def test_chassis_code_alone_fills_the_form_answer(server, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "/")
+    fill(browser, {"chassis": "PP1", "built": "1991-05", "on": "2026-11-24"})
+    browser.find_element(By.ID, "lookup-btn").click()
+    wait_for(browser, lambda d: "Honda Beat" in d.find_element(By.ID, "lookup-out").text)
+    browser.find_element(By.ID, "check-btn").click()
+    note = wait_for(browser, lambda d: d.find_elements(By.ID, "from-catalog"))[0]
+    assert note.text.startswith("From the catalog (PP1: Honda Beat")
+    assert browser.find_element(By.ID, "verdict").text.startswith("Kei under the 1990-01-01 standard")
+    screenshot(browser, "page-chassis.png")
+    assert script_errors(browser) == []
+
+
+def test_calendar_lists_the_month(server, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "/")
+    fill(browser, {"cal-month": "2026-11"})
+    browser.execute_script("document.getElementById('cal-month').dispatchEvent(new Event('change'))")
+    text = wait_for(browser, lambda d: (t := d.find_element(By.ID, "calendar-out").text) and "2026-11" in t and t)
+    assert text.startswith("First builds becoming importable in 2026-11")
+    assert "MR Wagon" in text
+
+
+def test_other_country(server, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "/")
+    fill(browser, {**TRUCK, "country": "CA"})
+    browser.find_element(By.ID, "check-btn").click()
+    verdict = wait_for(browser, lambda d: d.find_elements(By.ID, "verdict"))[0]
+    assert "Importable to Canada on 2026-11-24" in verdict.text
+    assert any(h.text.startswith("Canada, on 2026-11-24") for h in browser.find_elements(By.CSS_SELECTOR, "#result h3"))
+
+
+def test_api_docs_render_offline(server, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "/docs")
+    heads = wait_for(browser, lambda d: [h.text for h in d.find_elements(By.CSS_SELECTOR, "#docs h2 code")])
+    assert "POST /v1/check" in heads and "GET /v1/states/{code}" in heads
+    assert "built" in browser.find_element(By.ID, "docs").text
+
+
+def test_check_with_a_state(server, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "/")
+    wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#state option[value=TX]"))
+    fill(browser, {**TRUCK, "state": "TX"})
+    browser.find_element(By.ID, "check-btn").click()
+    block = wait_for(browser, lambda d: (t := d.find_element(By.ID, "state-block").text) and t)
+    assert block.startswith("State: Texas")
+    assert "Status" in block and "In force since" in block
+    screenshot(browser, "page-state.png")
+    assert script_errors(browser) == []
