@@ -37,26 +37,15 @@ def check(
     as_json: bool = typer.Option(False, "--json", help="Print the JSON contract instead of tables."),
 ) -> None:
     """Is it kei, and from when may it enter the US? Every step with its limit and citation."""
-    from ..countries import check_country
-    from ..vehicle import make_vehicle
+    from ..check_input import check_from_input
 
     given = dict(built=built, body=body, length_mm=length_mm, width_mm=width_mm,
                  height_mm=height_mm, cc=cc, stroke=stroke, ev_kw=ev_kw, make=make,
                  model=model, chassis=chassis)
     if example:
         given = {**given, **{k: v for k, v in EXAMPLE.items() if given.get(k) is None}}
-    catalog_info = None
-    if chassis:
-        from ..catalog import fill
-
-        given, catalog_info = fill(given, chassis, make, model)
-    vehicle = make_vehicle(**given)
-    if catalog_info:
-        vehicle.filled_from_catalog = list(catalog_info["filled_from_catalog"])
-    result = check_country(vehicle, on=on, country=country, month_reading=month_reading,
-                           state=state, registered=registered)
-    if catalog_info:
-        result["vehicle"]["catalog"] = catalog_info
+    result = check_from_input(given, on=on, month_reading=month_reading, state=state,
+                              registered=registered, country=country)
     if as_json:
         from .render import print_json
 

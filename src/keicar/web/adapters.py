@@ -26,22 +26,10 @@ def check(vehicle_fields: dict[str, Any], *, on: Any = None, month_reading: Any 
     """The JSON contract of ``keicar check --json``: a chassis code fills the specs not given
     from the catalog (``--chassis``); a state adds its rules (``--state``, ``--registered``);
     another country's import rules replace the US block (``--country``)."""
-    from ..countries import check_country
-    from ..vehicle import make_vehicle
+    from ..check_input import check_from_input
 
-    given, catalog_info = dict(vehicle_fields), None
-    if given.get("chassis"):
-        from ..catalog import fill
-
-        given, catalog_info = fill(given, given["chassis"], given.get("make"), given.get("model"))
-    vehicle = make_vehicle(**given)
-    if catalog_info:
-        vehicle.filled_from_catalog = list(catalog_info["filled_from_catalog"])
-    result = check_country(vehicle, on=on, country=country, month_reading=month_reading,
-                           state=state, registered=registered)
-    if catalog_info:
-        result["vehicle"]["catalog"] = catalog_info
-    return result
+    return check_from_input(vehicle_fields, on=on, month_reading=month_reading, state=state,
+                            registered=registered, country=country)
 
 
 # ---------------------------------------------------------------- US states
