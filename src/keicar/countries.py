@@ -67,6 +67,7 @@ def check_country(vehicle: Vehicle, on: Any = None, country: str | None = None,
         return result
     block = import_block(vehicle, parse_date("on", result["on"]), code, month_reading, law)
     del result["us"]
+    result.pop("papers", None)  # the US import checklist does not apply to another country
     result["country"] = code
     result["import"] = block
     kei_part = result["verdict"].split(". ")[0]
