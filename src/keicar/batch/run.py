@@ -140,9 +140,6 @@ class Job:
     def checked(self, lf: pl.LazyFrame) -> pl.LazyFrame:
         return V.with_checks(lf, self.plan, self.today)
 
-    def screened(self, checked: pl.LazyFrame) -> pl.LazyFrame:
-        return verdicts(V.valid_rows(checked, self.plan), self.on, self.month_reading, STATE in self.plan.source)
-
     def rejected(self, checked: pl.LazyFrame) -> pl.LazyFrame:
         return V.rejected_rows(checked, self.plan, self.columns)
 
