@@ -100,21 +100,22 @@ def _built(p: Plan, dtype: pl.DataType, on: dt.date, today: dt.date) -> None:
         missing = raw.is_null()
         checks = []
     else:
-        p.text[P + "t_built"] = _text(col)
         text = pl.col(P + "t_built")
+        is_day, is_month = pl.col(P + "is_day"), pl.col(P + "is_month")
+        day = pl.when(is_day).then(pl.col(P + "day"))
+        month = pl.when(is_month).then(pl.col(P + "month"))
+        p.text[P + "t_built"] = _text(col)
         p.shape.update({
             P + "is_day": text.str.contains(_DAY),
             P + "is_month": (text.str.len_bytes() == 7) & text.str.contains(_MONTH),
             P + "day": text.str.to_date("%Y-%m-%d", strict=False, cache=False),
             P + "month": text.str.to_date("%Y-%m", strict=False, cache=False),
+            P + "month_no": text.str.slice(5, 2).cast(pl.Int32, strict=False),
+            P + "built_missing": text.is_null() | (text == ""),
         })
-        is_day, is_month = pl.col(P + "is_day"), pl.col(P + "is_month")
-        day = pl.when(is_day).then(pl.col(P + "day"))
-        month_no = text.str.slice(5, 2).cast(pl.Int32, strict=False)
-        month = pl.when(is_month).then(pl.col(P + "month"))
-        p.parsed[start] = pl.coalesce(day, month)
-        p.parsed[end] = pl.coalesce(day, month.dt.month_end())
-        missing = text.is_null() | (text == "")
+        p.parsed.update({start: pl.coalesce(day, month), end: pl.coalesce(day, month.dt.month_end())})
+        month_no = pl.col(P + "month_no")
+        missing = pl.col(P + "built_missing")
         checks = [
             Check(BUILT, is_month & ~month_no.is_between(1, 12), lambda: _fmt(
                 "{} has no month {}; use YYYY-MM-DD or YYYY-MM", _quoted(raw), month_no)),
@@ -136,11 +137,12 @@ def _built(p: Plan, dtype: pl.DataType, on: dt.date, today: dt.date) -> None:
 
 
 def _body(p: Plan, dtype: pl.DataType) -> None:
-    p.text[P + BODY] = _text(p.source[BODY]).str.to_lowercase()
     text = pl.col(P + BODY)
+    p.text[P + BODY] = _text(p.source[BODY]).str.to_lowercase()
+    p.shape.update({P + "body_missing": text.is_null() | (text == ""), P + "body_unknown": ~text.is_in(BODIES)})
     p.checks += [
-        Check(BODY, text.is_null() | (text == ""), lambda: pl.lit(f"missing; accepted: {_ACCEPTED_BODIES}")),
-        Check(BODY, ~text.is_in(BODIES), lambda: _fmt(
+        Check(BODY, pl.col(P + "body_missing"), lambda: pl.lit(f"missing; accepted: {_ACCEPTED_BODIES}")),
+        Check(BODY, pl.col(P + "body_unknown"), lambda: _fmt(
             f"{{}} is not a body type; accepted: {_ACCEPTED_BODIES}", _quoted(text))),
     ]
 
