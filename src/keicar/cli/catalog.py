@@ -7,6 +7,7 @@ from typing import Optional
 import typer
 
 from .main import app
+from .render import console as make_console
 
 
 @app.command()
@@ -24,10 +25,9 @@ def lookup(
 
         print_json(m.as_dict())
         return
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console(highlight=False)
+    console = make_console()
     stripped = [f"prefix {m.prefix}-" if m.prefix else "", f"serial -{m.serial}" if m.serial else ""]
     extra = f" (stripped {', '.join(s for s in stripped if s)})" if any(stripped) else ""
     if not m.generations:

@@ -7,6 +7,7 @@ from typing import Optional
 import typer
 
 from .main import app
+from .render import console as make_console
 
 EXAMPLE = dict(built="1999-05", body="truck", length_mm=3395, width_mm=1475, height_mm=1765,
                cc=658)
@@ -46,22 +47,15 @@ def check(
         given = {**given, **{k: v for k, v in EXAMPLE.items() if given.get(k) is None}}
     result = check_from_input(given, on=on, month_reading=month_reading, state=state,
                               registered=registered, country=country)
-    if as_json:
-        from .render import print_json
+    from .render import emit
 
-        print_json(result)
-        return
-    show(result)
+    emit(result, as_json, show)
 
 
 def show(result: dict) -> None:
-    from rich.console import Console
-
     from .render import steps_table
 
-    console = Console(highlight=False)
-    if not console.is_terminal:  # files and pipes: wide enough that citations stay whole
-        console = Console(highlight=False, width=160)
+    console = make_console()
     console.print(f"[bold]{result['verdict']}[/bold]")
     kei, us = result["kei"], result.get("us")
     console.print(steps_table(

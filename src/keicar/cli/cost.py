@@ -7,6 +7,7 @@ from typing import Optional
 import typer
 
 from .main import app
+from .render import console as make_console
 
 
 @app.command()
@@ -37,7 +38,6 @@ def cost(
 
         print_json(r)
         return
-    from rich.console import Console
     from rich.table import Table
 
     d = r["duty"]
@@ -55,7 +55,7 @@ def cost(
                   (line.get("citation") or "your figure") + (f" [{line['confidence']} confidence]"
                                                            if line.get("confidence") in ("low", "medium") else ""))
     t.add_row("[bold]Total landed[/bold]", f"[bold]{r['total_usd']:,.2f}[/bold]", "", "")
-    console = Console(highlight=False)
+    console = make_console()
     console.print(t)
     for u in r["unclear"]:
         console.print(f"[yellow]? {u['text']} ({u['citation']})[/yellow]")

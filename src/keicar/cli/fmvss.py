@@ -7,6 +7,7 @@ from typing import Optional
 import typer
 
 from .main import app
+from .render import console as make_console
 
 
 @app.command()
@@ -38,12 +39,9 @@ def fmvss(
         result = {"policy": policy.id, "hypothetical": policy.hypothetical, "on": on_d.isoformat(),
                   "baseline_class": policy.fmvss_baseline_class,
                   **rules.for_policy(policy.law(law), policy.category, policy.fmvss_baseline_class, on_d)}
-    if as_json:
-        from .render import print_json
+    from .render import emit
 
-        print_json(result)
-        return
-    _show(result)
+    emit(result, as_json, _show)
 
 
 def _table(title: str, rows: list[dict]):
@@ -58,9 +56,7 @@ def _table(title: str, rows: list[dict]):
 
 
 def _show(result: dict) -> None:
-    from rich.console import Console
-
-    console = Console(highlight=False)
+    console = make_console()
     if "class" in result:
         console.print(_table(f"FMVSS that apply to class {result['class']} ({len(result['standards'])})",
                              result["standards"]))

@@ -7,6 +7,7 @@ from typing import Optional
 import typer
 
 from .main import app
+from .render import console as make_console
 
 #: An example 1.0-1.5 L registered car (user inputs, not law).
 EXAMPLE_CC, EXAMPLE_WEIGHT_KG = 1300, 1000
@@ -45,19 +46,15 @@ def jp_cost(
     if not dt.date(1950, 1, 1) <= first <= dt.date(2100, 12, 31):
         raise InputError("first_registered", f"{first} is outside 1950-2100")
     result = compare(default_law(), first, n, nums["cc"], nums["weight_kg"])
-    if as_json:
-        from .render import print_json
+    from .render import emit
 
-        print_json(result)
-        return
-    _show(result)
+    emit(result, as_json, _show)
 
 
 def _show(r: dict) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console(highlight=False)
+    console = make_console()
     console.print(f"[bold]Kei vs a {r['cc']:g} cc, {r['weight_kg']:g} kg registered car, "
                   f"first registered {r['first_registered']}, over {r['years']} years[/bold]")
     for name, key in (("Kei (private passenger)", "kei"), ("Registered car", "registered")):

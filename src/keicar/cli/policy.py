@@ -7,6 +7,7 @@ from typing import Optional
 import typer
 
 from .main import app
+from .render import console as make_console
 
 policy_app = typer.Typer(help="Policies as data: overlays on the law, compared with today.", no_args_is_help=True)
 app.add_typer(policy_app, name="policy")
@@ -81,10 +82,9 @@ def run(
 
 
 def _show(r: dict, chart: str | None) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console(highlight=False)
+    console = make_console()
     tag = "  [HYPOTHETICAL]" if r["hypothetical"] else ""
     console.print(f"[bold]{r['title']}[/bold]{tag}\ncategory {r['category']}, on {r['on']}, over {r['source']} ({r['rows_total']} rows)")
     t = Table(title="Who qualifies", title_justify="left")

@@ -14,6 +14,22 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
+def emit(result: Any, as_json: bool, show) -> None:
+    """Print ``result`` as JSON, or render it with ``show``."""
+    if as_json:
+        print_json(result)
+    else:
+        show(result)
+
+
+def console():
+    """A rich console; for files and pipes, wide enough that citations stay whole."""
+    from rich.console import Console
+
+    c = Console(highlight=False)
+    return c if c.is_terminal else Console(highlight=False, width=160)
+
+
 def fmt(value: Any, unit: str = "") -> str:
     if value is None:
         return "—"

@@ -10,6 +10,7 @@ import typer
 
 from .data import data_app
 from .main import app
+from .render import console as make_console
 
 STATUS_STYLE = {"unrestricted": "green", "restricted": "yellow", "off_road_only": "dark_orange",
                 "prohibited": "red", "unclear": "dim"}
@@ -52,7 +53,6 @@ def states(
 
         print_json({"on": on_d.isoformat(), "count": len(rows), "states": rows})
         return
-    from rich.console import Console
     from rich.table import Table
 
     t = Table(title=f"Kei vehicles in US states on {on_d} ({len(rows)} shown)", title_justify="left")
@@ -67,7 +67,7 @@ def states(
                   _fmt_speed(r["max_posted_speed_mph"]), _fmt_bool(r["interstates"]),
                   _short(r["registration_class"]), car_text, r["effective"] or "—",
                   r["confidence"], r.get("next_change") or "")
-    Console(highlight=False).print(t)
+    make_console().print(t)
 
 
 @app.command("state")
@@ -82,19 +82,15 @@ def state(
     from ..statelaw import record
 
     rec = record(default_law(), code, _on(on))
-    if as_json:
-        from .render import print_json
+    from .render import emit
 
-        print_json(rec)
-        return
-    show_record(rec)
+    emit(rec, as_json, show_record)
 
 
 def show_record(rec: dict) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    c = Console(highlight=False)
+    c = make_console()
     c.print(f"[bold]{rec['name']} ({rec['code']}) on {rec['on']}[/bold]  "
             f"record confidence: {rec['metadata'].get('confidence')}, last reviewed "
             f"{rec['metadata'].get('last_reviewed')}")
@@ -193,10 +189,9 @@ def audit(
 
         print_json(report)
         return
-    from rich.console import Console
     from rich.table import Table
 
-    c = Console(highlight=False)
+    c = make_console()
     c.print(f"[bold]State records on {report['today']}: {report['records']}[/bold]")
     for conf, codes in report["by_confidence"].items():
         c.print(f"  {conf:7} {len(codes):3}  {' '.join(codes)}")
