@@ -117,6 +117,9 @@ def session(master: str = "local[*]"):
 
     spark = (SparkSession.builder.master(master).appName("keicar")
             .config("spark.ui.enabled", "false")
+            # a local session talks to itself on loopback: no host-name lookups on closed networks
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
             .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.execution.arrow.pyspark.enabled", "true")
             .getOrCreate())
