@@ -30,3 +30,9 @@ def dig(data, dotted: str):
 
 def norm(value):
     return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def assert_expected(result, expect: dict) -> None:
+    """Every `expect:` entry of a YAML case (dotted path -> value) holds in ``result``."""
+    for path, expected in expect.items():
+        assert dig(result, path) == norm(expected), path

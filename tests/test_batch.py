@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from keicar.api import check
-from keicar.batch.run import Job, screen_file
+from keicar.batch.run import screen_file
 from keicar.batch.sample import BAD_KINDS, write_sample
 from keicar.vehicle import InputError, make_vehicle
 

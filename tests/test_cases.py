@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import dig, load_cases, norm
+from conftest import assert_expected, load_cases, norm
 from keicar.api import check
 from keicar.vehicle import InputError, make_vehicle
 
@@ -18,9 +18,7 @@ def run(case):
 
 @pytest.mark.parametrize("case", GOOD, ids=[c["name"] for c in GOOD])
 def test_case(case):
-    result = run(case)
-    for path, expected in case["expect"].items():
-        assert dig(result, path) == norm(expected), path
+    assert_expected(run(case), case["expect"])
 
 
 @pytest.mark.parametrize("case", BAD, ids=[c["name"] for c in BAD])

@@ -6,7 +6,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from conftest import dig, load_cases, norm
+from conftest import assert_expected, load_cases
 from keicar.cost import landed_cost
 from keicar.engine.explain import Evaluator
 from keicar.engine.parameters import default_law
@@ -21,9 +21,7 @@ TODAY = dt.date(2026, 11, 24)
 
 @pytest.mark.parametrize("case", GOOD, ids=[c["name"] for c in GOOD])
 def test_cost_case(case):
-    result = landed_cost(**case["input"], today=TODAY)
-    for path, expected in case["expect"].items():
-        assert dig(result, path) == norm(expected), path
+    assert_expected(landed_cost(**case["input"], today=TODAY), case["expect"])
 
 
 @pytest.mark.parametrize("case", BAD, ids=[c["name"] for c in BAD])

@@ -3,7 +3,6 @@ API and the CLI, bad input as 422 naming the field, oversized bodies refused, no
 a CDN."""
 
 import re
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient

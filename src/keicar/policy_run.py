@@ -12,7 +12,6 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from .engine import expr as E
 from .engine.parameters import Law, default_law
 from .engine.policy import Policy
 from .rules import category
