@@ -6,8 +6,14 @@ import yaml
 CASES = Path(__file__).parent / "cases"
 
 
+def state_cases() -> list[dict]:
+    """Every case of ``states.yaml`` and of the per-state files ``us/states/XX.yaml``."""
+    files = ["states.yaml"] + [str(f.relative_to(CASES)) for f in sorted((CASES / "us" / "states").glob("*.yaml"))]
+    return [c for name in files for c in load_cases(name)]
+
+
 def load_cases(name: str) -> list[dict]:
-    cases = yaml.safe_load((CASES / name).read_text(encoding="utf-8"))
+    cases = yaml.safe_load((CASES / name).read_text(encoding="utf-8")) or []
     for c in cases:  # YAML reads bare dates as dates; the CLI takes strings
         c["input"] = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in c["input"].items()}
         # the date asked is `date:` in case files: YAML 1.1 reads a bare `on:` key as True

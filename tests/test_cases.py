@@ -2,11 +2,11 @@
 
 import pytest
 
-from conftest import assert_expected, load_cases, norm
+from conftest import assert_expected, load_cases, norm, state_cases
 from keicar.api import check
 from keicar.vehicle import InputError, make_vehicle
 
-GOOD = load_cases("japan_eras.yaml") + load_cases("us_federal.yaml") + load_cases("states.yaml")
+GOOD = load_cases("japan_eras.yaml") + load_cases("us_federal.yaml") + state_cases()
 BAD = load_cases("bad_input.yaml")
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import dig, load_cases, norm
+from conftest import dig, load_cases, norm, state_cases
 from keicar import __version__
 from keicar.api import check
 from keicar.engine.parameters import default_law
@@ -19,7 +19,7 @@ def make_date(text):
     return parse_date("on", text)
 from keicar.web.app import MAX_BODY_BYTES, STATIC, create_app
 
-GOOD = load_cases("japan_eras.yaml") + load_cases("us_federal.yaml") + load_cases("states.yaml")
+GOOD = load_cases("japan_eras.yaml") + load_cases("us_federal.yaml") + state_cases()
 BAD = load_cases("bad_input.yaml")
 TRUCK = dict(built="1999-05", body="truck", length_mm=3395, width_mm=1475, height_mm=1765, cc=658)
 

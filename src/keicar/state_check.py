@@ -97,6 +97,7 @@ def state_block(ev: Evaluator, law: Law, code: str, on: dt.date, us: dict) -> di
         "applies_to": ev.eval(S.applies_to),
         "effective": _iso(max(e.since for e in entries)) if entries else None,
         "confidence": ev.eval(S.confidence),
+        "basis": ev.eval(S.basis),
         "citations": citations,
         "record_confidence": node.meta.get("confidence"),
         "status_from": source,

@@ -34,7 +34,7 @@ def summary(law: Law, code: str, on: dt.date) -> dict[str, Any]:
     truck = _block(law, code, on, "truck")
     car = _block(law, code, on, "passenger")
     keys = ("status", "max_posted_speed_mph", "interstates", "registration_class", "effective",
-            "confidence", "citations")
+            "confidence", "basis", "citations")
     out = {"code": code, "name": truck["name"], "on": on.isoformat(),
            "applies_to": "both" if truck["applies_to"] == "both" else "truck",
            **{k: truck[k] for k in keys},
@@ -64,6 +64,7 @@ def _timeline(p: Parameter) -> list[dict[str, Any]]:
     rows = []
     for v in p.values:
         row = {"since": v.since.isoformat(), "value": _iso(v.value), "confidence": v.confidence,
+               "basis": v.basis,
                "citation": v.citation, "references": [r.id for r in v.references]}
         if v.date_precision != "day":
             row["date_precision"] = v.date_precision

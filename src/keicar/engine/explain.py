@@ -108,7 +108,9 @@ def state_attr(entry: Value | None, attr: str) -> Any:
         return entry.since
     if attr == "confidence":
         return entry.confidence
-    raise ValueError(f"StateParam attr {attr!r}: use value, since or confidence")
+    if attr == "basis":
+        return entry.basis
+    raise ValueError(f"StateParam attr {attr!r}: use value, since, confidence or basis")
 
 
 class Evaluator:

@@ -74,7 +74,7 @@ class StateParam(Expr):
     ``{prefix}.{state}.{field}`` in force on ``at`` (e.g. ``us.states.TX.status``).
 
     ``attr`` picks what is returned: ``"value"``, ``"since"`` (the date that value took
-    effect) or ``"confidence"``. Missing (None) where the state is missing or unknown, where
+    effect), ``"confidence"`` or ``"basis"`` (what the value rests on). Missing (None) where the state is missing or unknown, where
     its file has no such parameter, or before the parameter's first date. ``field`` may be
     dotted (``car.status``, ``definition.max_width_in``)."""
     field: str

@@ -27,6 +27,9 @@ UNITS = frozenset(
     "mm in cc kW PS kg lb mph km/h years days percent USD JPY date bool enum text count".split()
 )
 CONFIDENCE = ("high", "medium", "low")
+#: What a state's answer rests on, strongest first (docs/law-format.md, "A state file").
+BASIS = ("statute", "regulation", "agency_guidance", "agency_practice_reported", "no_kei_rule",
+         "secondary_only")
 DATE_PRECISION = ("day", "month", "year")
 SOURCE_KINDS = frozenset(
     "statute regulation agency court bill news secondary other".split()
@@ -36,7 +39,7 @@ NODE_RESERVED = frozenset(
 )
 PARAM_KEYS = frozenset("description unit values values_allowed metadata documentation".split())
 VALUE_KEYS = frozenset(
-    "value reference confidence note disputed date_precision metadata".split()
+    "value reference confidence basis note disputed date_precision metadata".split()
 )
 
 
@@ -70,6 +73,7 @@ class Value:
     note: str | None = None
     disputed: tuple[dict, ...] = ()
     date_precision: str = "day"
+    basis: str | None = None
 
     @property
     def citation(self) -> str:
@@ -278,6 +282,9 @@ def _parse_parameter(path: str, raw: dict, sources: dict[str, Source], keys: lis
         conf = entry.get("confidence", "high")
         if conf not in CONFIDENCE:
             raise _Fail(vkeys + ["confidence"], f"confidence must be one of {CONFIDENCE}, not {conf!r}")
+        basis = entry.get("basis")
+        if basis is not None and basis not in BASIS:
+            raise _Fail(vkeys + ["basis"], f"basis must be one of {', '.join(BASIS)}, not {basis!r}")
         prec = entry.get("date_precision", "day")
         if prec not in DATE_PRECISION:
             raise _Fail(vkeys + ["date_precision"], f"date_precision must be one of {DATE_PRECISION}")
@@ -291,7 +298,7 @@ def _parse_parameter(path: str, raw: dict, sources: dict[str, Source], keys: lis
             _parse_refs(d.get("reference"), sources, vkeys + ["disputed"])
         value = _check_value_type(entry["value"], unit, allowed, vkeys + ["value"])
         values.append(
-            Value(since, value, refs, conf, entry.get("note"), tuple(disputed), prec)
+            Value(since, value, refs, conf, entry.get("note"), tuple(disputed), prec, basis)
         )
     return Parameter(path, str(raw.get("description", "")).strip(), unit, values, allowed, file)
 

@@ -146,6 +146,12 @@ confidence = E.Coalesce((
     E.Lit("low"),
 ))
 
+#: What the status rests on (``statute`` … ``secondary_only``; law-format.md): the basis of
+#: the value the status came from; missing where the status comes from the definition (no
+#: file says what a vehicle outside the class may do) or there is no record.
+basis = E.If(outside_definition, E.Lit(None),
+             E.If(grandfathered, sp("grandfather.status", "basis"), per_vehicle("status", "basis")))
+
 max_posted_speed_mph = per_vehicle("max_posted_speed_mph")
 interstates = per_vehicle("interstates")
 registration_class = per_vehicle("registration_class")
@@ -164,5 +170,6 @@ def outputs() -> dict[str, E.Expr]:
         "state_interstates": interstates,
         "state_registration_class": registration_class,
         "state_confidence": confidence,
+        "state_basis": basis,
         "state_applies_to": applies_to,
     }
