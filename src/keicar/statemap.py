@@ -35,8 +35,11 @@ LABELS = {
     "prohibited": "Prohibited",
     "unclear": "Unclear",
 }
+#: Readings that rest on reported practice or secondary sources only: hatched on the map.
+WEAK_BASES = ("agency_practice_reported", "secondary_only")
+WEAK_LABEL = "Hatched: rests on reported practice or secondary sources only"
 TOP = 50  # room for the title above the map
-LEGEND_H = 40
+LEGEND_H = 62
 
 
 @lru_cache(maxsize=1)
@@ -50,7 +53,8 @@ def statuses_on(on: dt.date, law: Law | None = None, body: str = "truck") -> lis
     for s in all_summaries(law or default_law(), on):
         part = s.get("car", s) if body == "passenger" else s
         out.append({"code": s["code"], "name": s["name"], "status": part["status"],
-                    "confidence": part["confidence"], "sentence": part["sentence"]})
+                    "confidence": part["confidence"], "basis": part.get("basis"),
+                    "sentence": part["sentence"]})
     return out
 
 
@@ -74,15 +78,23 @@ def svg(on: dt.date, law: Law | None = None, body: str = "truck") -> str:
         f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
         f'<text x="{width / 2:g}" y="30" text-anchor="middle" font-size="20" font-weight="bold">'
         f"{escape(title)}</text>",
+        '<defs><pattern id="weak" width="6" height="6" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><rect width="6" height="6" fill="none"/>'
+        '<line x1="0" y1="0" x2="0" y2="6" stroke="#ffffff" stroke-width="2.2" opacity="0.85"/>'
+        "</pattern></defs>",
         '<g id="states" stroke="#ffffff" stroke-width="0.8" stroke-linejoin="round">',
     ]
     for s in statuses_on(on, law, body):
-        polys = geo["states"][s["code"]]
-        tip = f"{s['name']} ({s['code']}), {on.isoformat()}: {s['status']} — {s['sentence']}"
+        d = _path(geo["states"][s["code"]])
+        basis = s["basis"] or "none"
+        tip = (f"{s['name']} ({s['code']}), {on.isoformat()}: {s['status']}"
+               f" (basis: {basis.replace('_', ' ')}) — {s['sentence']}")
+        hatch = f'<path d="{d}" fill="url(#weak)"/>' if s["basis"] in WEAK_BASES else ""
         out.append(
-            f'<g id="state-{s["code"]}" class="state status-{s["status"]}" data-status="{s["status"]}">'
+            f'<g id="state-{s["code"]}" class="state status-{s["status"]}" data-status="{s["status"]}"'
+            f' data-basis="{basis}">'
             f"<title>{escape(tip)}</title>"
-            f'<path d="{_path(polys)}" fill="{COLORS[s["status"]]}"/></g>')
+            f'<path d="{d}" fill="{COLORS[s["status"]]}"/>{hatch}</g>')
     out.append("</g>")
     y = TOP + geo["height"] + 12
     x = 20.0
@@ -91,6 +103,9 @@ def svg(on: dt.date, law: Law | None = None, body: str = "truck") -> str:
         out.append(f'<rect x="{x:g}" y="{y}" width="16" height="16" fill="{COLORS[status]}"/>'
                    f'<text x="{x + 22:g}" y="{y + 13}">{escape(LABELS[status])}</text>')
         x += 30 + 7.5 * len(LABELS[status])
+    out.append(f'<rect x="20" y="{y + 22}" width="16" height="16" fill="#888888"/>'
+               f'<rect x="20" y="{y + 22}" width="16" height="16" fill="url(#weak)"/>'
+               f'<text x="42" y="{y + 35}">{escape(WEAK_LABEL)}</text>')
     out.append(f'<text x="{width - 10}" y="{y + 13}" text-anchor="end" font-size="10" fill="#666">'
                "keicar · outlines: US Census Bureau (public domain) via us-atlas</text>")
     out.append("</g></svg>")
@@ -112,7 +127,9 @@ def png(on: dt.date, out: Path, law: Law | None = None, body: str = "truck") -> 
         for poly in geo["states"][s["code"]]:
             for i, ring in enumerate(poly):
                 fill = COLORS[s["status"]] if i == 0 else "#ffffff"
-                ax.add_patch(Polygon(ring, closed=True, facecolor=fill, edgecolor="#ffffff", linewidth=0.5))
+                hatch = "////" if i == 0 and s["basis"] in WEAK_BASES else None
+                ax.add_patch(Polygon(ring, closed=True, facecolor=fill, edgecolor="#ffffff",
+                                     linewidth=0.5, hatch=hatch))
     ax.set_xlim(0, geo["width"])
     ax.set_ylim(geo["height"], 0)
     ax.set_aspect("equal")
@@ -120,8 +137,10 @@ def png(on: dt.date, out: Path, law: Law | None = None, body: str = "truck") -> 
     kind = "kei cars" if body == "passenger" else "kei trucks and vans"
     ax.set_title(f"Kei vehicles in US states on {on.isoformat()}: may {kind} be titled and driven?",
                  fontsize=11, fontweight="bold")
-    ax.legend(handles=[Patch(color=COLORS[s], label=LABELS[s]) for s in STATUSES],
-              loc="lower center", bbox_to_anchor=(0.5, -0.08), ncol=5, frameon=False, fontsize=8)
+    handles = [Patch(color=COLORS[s], label=LABELS[s]) for s in STATUSES]
+    handles.append(Patch(facecolor="#888888", edgecolor="#ffffff", hatch="////", label=WEAK_LABEL))
+    ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, -0.1), ncol=3,
+              frameon=False, fontsize=8)
     fig.savefig(out, bbox_inches="tight")
     plt.close(fig)
 
