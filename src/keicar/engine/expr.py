@@ -21,6 +21,15 @@ class Expr:
     def __gt__(self, other): return Cmp(">", self, _e(other))
     def eq(self, other): return Cmp("==", self, _e(other))
     def ne(self, other): return Cmp("!=", self, _e(other))
+    # ``==`` and ``!=`` build comparisons (as in Polars), so ``E.Col("body") == "truck"`` is a
+    # rule, never a silent ``False``; and an expression has no truth value, so ``a and b``,
+    # ``if expr:`` or ``expr in (...)`` raise instead of quietly dropping an operand.
+    def __eq__(self, other): return Cmp("==", self, _e(other))  # type: ignore[override]
+    def __ne__(self, other): return Cmp("!=", self, _e(other))  # type: ignore[override]
+
+    def __bool__(self):
+        raise TypeError("a rule expression has no truth value: combine with & | ~ "
+                        "(or E.And / E.Or / E.Not), compare with == != < <= > >=")
     def __add__(self, other): return Arith("+", self, _e(other))
     def __sub__(self, other): return Arith("-", self, _e(other))
     def __mul__(self, other): return Arith("*", self, _e(other))
