@@ -197,3 +197,30 @@ def test_screen_frame_state_columns_agree_with_check(vs, on, codes, registered):
                 st_["confidence"], st_["applies_to"]]
         assert got == want, (v, c, r, on)
         assert row["st"] == c.lower() and "__state" not in row
+
+
+# ---------------------------------------------------------------- the date asked per row
+
+from keicar.api import outputs as verdict_outputs  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(vehicles(), on_days), min_size=1, max_size=40),
+       st.sampled_from([None, "end_of_month", "start_of_month"]))
+def test_per_row_dates_asked_agree(pairs, reading):
+    """The date asked as a column (no constant folding of the law in force, per-row leap-day
+    reading): the compiled verdicts against the explainer, row by row."""
+    pairs = [(v, on) for v, on in pairs if v.built_start <= on]
+    if not pairs:
+        return
+    frame = pl.DataFrame([{**v.row(), "on": on} for v, on in pairs], schema_overrides={
+        "built_start": pl.Date, "built_end": pl.Date, "length_mm": pl.Float64, "width_mm": pl.Float64,
+        "height_mm": pl.Float64, "cc": pl.Float64, "stroke": pl.Int64, "ev_kw": pl.Float64,
+        "body": pl.String, "on": pl.Date})
+    outs = verdict_outputs()
+    comp = Compiler(LAW, {"month_reading": reading})
+    table = frame.select([comp.compile(e).alias(k) for k, e in outs.items()]).to_dicts()
+    for (v, on), got in zip(pairs, table):
+        ev = Evaluator(LAW, {**v.row(), "on": on, "month_reading": reading})
+        want = {k: ev.eval(e) for k, e in outs.items()}
+        assert got == want, (v, on, reading)

@@ -7,13 +7,13 @@ citation to show.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from . import expr as E
 from .parameters import Law, Value
+from .semantics import MEANING, SCALAR
 
 
 @dataclass(frozen=True)
@@ -22,48 +22,6 @@ class Read:
     path: str
     at: dt.date
     entry: Value | None
-
-
-def anniversary(d: dt.date, years: int, leap: str) -> dt.date:
-    y = d.year + years
-    if d.month == 2 and d.day == 29 and not calendar.isleap(y):
-        return dt.date(y, 3, 1) if leap == "march_1" else dt.date(y, 2, 28)
-    return d.replace(year=y)
-
-
-def completed_years(start: dt.date, end: dt.date, leap: str) -> int:
-    years = end.year - start.year
-    md = (start.month, start.day)
-    if md == (2, 29) and not calendar.isleap(end.year):
-        md = (3, 1) if leap == "march_1" else (2, 28)
-    if (end.month, end.day) < md:
-        years -= 1
-    return years
-
-
-_CMP = {
-    "<=": lambda a, b: a <= b,
-    "<": lambda a, b: a < b,
-    ">=": lambda a, b: a >= b,
-    ">": lambda a, b: a > b,
-    "==": lambda a, b: a == b,
-    "!=": lambda a, b: a != b,
-}
-
-_ARITH = {
-    "+": lambda a, b: a + b,
-    "-": lambda a, b: a - b,
-    "*": lambda a, b: a * b,
-    "/": lambda a, b: a / b,
-}
-
-
-_ARITH = {
-    "+": lambda a, b: a + b,
-    "-": lambda a, b: a - b,
-    "*": lambda a, b: a * b,
-    "/": lambda a, b: a / b,
-}
 
 
 def jurisdictions(law: Law, prefix: str) -> tuple[str, ...]:
@@ -126,7 +84,7 @@ class Evaluator:
         self.reads.append(Read(path, at, entry))
         return entry
 
-    def eval(self, e: E.Expr) -> Any:  # noqa: C901 - one branch per node type
+    def eval(self, e: E.Expr) -> Any:
         t = type(e)
         if t is E.Col:
             return self.row.get(e.name)
@@ -144,61 +102,10 @@ class Evaluator:
             return first.since
         if t is E.StateParam:
             return self._state_param(e)
-        if t is E.Cmp:
-            a, b = self.eval(e.a), self.eval(e.b)
-            return None if a is None or b is None else _CMP[e.op](a, b)
-        if t is E.Arith:
-            a, b = self.eval(e.a), self.eval(e.b)
-            if a is None or b is None:
-                return None
-            return _ARITH[e.op](a, b)
-        if t is E.And:
-            vals = [self.eval(x) for x in e.xs]
-            if any(v is False for v in vals):
-                return False
-            return None if any(v is None for v in vals) else True
-        if t is E.Or:
-            vals = [self.eval(x) for x in e.xs]
-            if any(v is True for v in vals):
-                return True
-            return None if any(v is None for v in vals) else False
-        if t is E.Not:
-            v = self.eval(e.x)
-            return None if v is None else not v
-        if t is E.IsNull:
-            return self.eval(e.x) is None
-        if t is E.If:
-            return self.eval(e.then) if self.eval(e.cond) is True else self.eval(e.else_)
-        if t is E.Coalesce:
-            for x in e.xs:
-                v = self.eval(x)
-                if v is not None:
-                    return v
-            return None
-        if t is E.MaxOf:
-            vals = [v for v in (self.eval(x) for x in e.xs) if v is not None]
-            return max(vals) if vals else None
-        if t is E.IsIn:
-            x, items = self.eval(e.x), self.eval(e.items)
-            if x is None or items is None:
-                return None
-            return x in items
-        if t is E.Year:
-            d = self.eval(e.date)
-            return None if d is None else d.year
-        if t is E.MonthStart:
-            d = self.eval(e.date)
-            return None if d is None else d.replace(day=1)
-        if t is E.JanFirst:
-            y = self.eval(e.year)
-            return None if y is None else dt.date(y, 1, 1)
-        if t is E.Anniversary:
-            d, n, leap = self.eval(e.date), self.eval(e.years), self.eval(e.leap)
-            return None if d is None or n is None or leap is None else anniversary(d, n, leap)
-        if t is E.CompletedYears:
-            s, end, leap = self.eval(e.start), self.eval(e.end), self.eval(e.leap)
-            return None if s is None or end is None or leap is None else completed_years(s, end, leap)
-        raise TypeError(f"unknown expression node {t.__name__}")
+        meaning = MEANING.get(t)
+        if meaning is None:
+            raise TypeError(f"unknown expression node {t.__name__}")
+        return meaning(e, self.eval, SCALAR)
 
     def _state_param(self, e: E.StateParam) -> Any:
         at = self.eval(e.at)

@@ -24,6 +24,9 @@ import polars as pl
 from . import expr as E
 from .explain import Evaluator, jurisdictions, state_attr, state_entry, state_parameter
 from .parameters import Law
+from .semantics import MEANING, PolarsOps
+
+POLARS = PolarsOps()
 
 _EPOCH = dt.date(1970, 1, 1)
 #: Days covered by date tables; inputs are validated to lie inside (keicar.vehicle).
@@ -35,11 +38,7 @@ DATE_COLUMNS = frozenset({"built_start", "built_end", "on"})
 
 
 def _lit(value: Any) -> pl.Expr:
-    if isinstance(value, tuple):
-        return pl.lit(pl.Series([list(value)]))
-    if isinstance(value, dt.date):
-        return pl.lit(value, dtype=pl.Date)
-    return pl.lit(value)
+    return POLARS.lit(value)
 
 
 def _series(values: list) -> pl.Series:
@@ -91,7 +90,9 @@ class Compiler:
                 return False
         return True
 
-    def compile(self, e: E.Expr) -> pl.Expr:  # noqa: C901 - one branch per node type
+    def compile(self, e: E.Expr) -> pl.Expr:
+        """``e`` as one Polars expression: the optimisations below, then the node's meaning
+        (``engine.semantics``, shared with the explainer); data-reading leaves here."""
         if not isinstance(e, E.Lit) and self._is_const(e):
             return _lit(Evaluator(self.law, self.constants).eval(e))
         c = self.compile
@@ -113,22 +114,10 @@ class Compiler:
             return self._dated(e.path, c(e.at), since=True)
         if t is E.FirstDate:
             return _lit(self.law.param(e.path).first_date)
-        if t is E.Cmp:
-            a, b = c(e.a), c(e.b)
-            return {
-                "<=": a <= b, "<": a < b, ">=": a >= b, ">": a > b, "==": a == b, "!=": a != b,
-            }[e.op]
-        if t is E.Arith:
-            a, b = c(e.a), c(e.b)
-            return {"+": a + b, "-": a - b, "*": a * b, "/": a / b}[e.op]
         if t is E.StateParam:
             return self._state_param(e)
         if t in (E.And, E.Or):
             return self._logic(e)
-        if t is E.Not:
-            return ~c(e.x)
-        if t is E.IsNull:
-            return c(e.x).is_null()
         if t is E.If:
             labels: list[str] = []
             if _string_leaves(e, labels):
@@ -136,24 +125,12 @@ class Compiler:
                 # ~10x more to build row by row.
                 code = self._codes(e, labels)
                 return pl.lit(pl.Series(labels, dtype=pl.Enum(labels))).gather(code)
-            return pl.when(c(e.cond)).then(c(e.then)).otherwise(c(e.else_))
-        if t is E.Coalesce:
-            return pl.coalesce([c(x) for x in e.xs])
-        if t is E.MaxOf:
-            return pl.max_horizontal([c(x) for x in e.xs])
         if t is E.IsIn:
             return self._is_in(e)
-        if t is E.Year:
-            return c(e.date).dt.year()
-        if t is E.MonthStart:
-            return c(e.date).dt.month_start()
-        if t is E.JanFirst:
-            return pl.date(c(e.year), 1, 1)
-        if t is E.Anniversary:
-            return self._anniversary(e)
-        if t is E.CompletedYears:
-            return self._completed_years(e)
-        raise TypeError(f"cannot compile {t.__name__}")
+        meaning = MEANING.get(t)
+        if meaning is None:
+            raise TypeError(f"cannot compile {t.__name__}")
+        return meaning(e, c, POLARS)
 
     def _logic(self, e: E.And | E.Or) -> pl.Expr:
         """Kleene And/Or, dropping operands that are constant (a check that always applies
@@ -172,12 +149,7 @@ class Compiler:
             rest.append(self.compile(x))
         if not rest:
             return pl.lit(not absorbing)
-        if len(rest) == 1:
-            return rest[0]
-        out = rest[0]
-        for r in rest[1:]:
-            out = (out | r) if absorbing else (out & r)
-        return out
+        return POLARS.any(rest) if absorbing else POLARS.all(rest)
 
     def _codes(self, e: E.Expr, labels: list[str]) -> pl.Expr:
         if isinstance(e, E.Lit):
@@ -311,41 +283,3 @@ class Compiler:
                 out = out.when(cond).then(None if v.value is None else x.is_in(list(v.value)))
             return out.otherwise(None)
         raise TypeError("IsIn needs a constant list or a list-valued parameter")
-
-    def _leap(self, leap: E.Expr) -> str:
-        if not self._is_const(leap):
-            raise TypeError("the leap-day reading must be the same for every row")
-        return Evaluator(self.law, self.constants).eval(leap)
-
-    def _anniversary(self, e: E.Anniversary) -> pl.Expr:
-        d = self.compile(e.date)
-        leap = self._leap(e.leap)
-        if self._is_const(e.years):
-            n = Evaluator(self.law, self.constants).eval(e.years)
-            if n is None:
-                return pl.lit(None, dtype=pl.Date)
-            shifted = d.dt.offset_by(f"{int(n)}y")  # clamps 29 Feb to 28 Feb
-        else:
-            years = self.compile(e.years).cast(pl.Int32)
-            y = d.dt.year() + years
-            leap_y = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
-            feb29 = (d.dt.month() == 2) & (d.dt.day() == 29)
-            shifted = pl.when(feb29 & ~leap_y).then(pl.date(y, 2, 28)).otherwise(
-                pl.date(y, d.dt.month(), d.dt.day())
-            )
-        if leap == "february_28":
-            return shifted
-        clamped = shifted.dt.day() != d.dt.day()
-        return pl.when(clamped).then(shifted.dt.offset_by("1d")).otherwise(shifted)
-
-    def _completed_years(self, e: E.CompletedYears) -> pl.Expr:
-        s, end = self.compile(e.start), self.compile(e.end)
-        leap = self._leap(e.leap)
-        ey = end.dt.year()
-        years = ey - s.dt.year()
-        smd = s.dt.month().cast(pl.Int32) * 100 + s.dt.day().cast(pl.Int32)
-        emd = end.dt.month().cast(pl.Int32) * 100 + end.dt.day().cast(pl.Int32)
-        leap_end = (ey % 4 == 0) & ((ey % 100 != 0) | (ey % 400 == 0))
-        feb29_md = 301 if leap == "march_1" else 228
-        md = pl.when((smd == 229) & ~leap_end).then(feb29_md).otherwise(smd)
-        return years - (emd < md).cast(pl.Int32)

@@ -22,7 +22,8 @@ import datetime as dt
 import math
 from typing import Any
 
-from ..engine.explain import anniversary, completed_years
+from ..engine.semantics import scalar_anniversary as anniversary
+from ..engine.semantics import scalar_completed_years as completed_years
 from ..engine.parameters import Law
 
 P = "jp.costs."
