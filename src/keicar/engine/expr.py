@@ -189,6 +189,14 @@ class CompletedYears(Expr):
     leap: Expr
 
 
+@dataclass(frozen=True, eq=False)
+class Flags(Expr):
+    """The ``names`` whose condition in ``conds`` is True, joined by commas in order ("" when
+    none; a missing condition counts as not True): e.g. the limits a vehicle fails."""
+    names: tuple
+    conds: tuple
+
+
 def all_of(*xs: Expr) -> Expr:
     return And(tuple(xs))
 

@@ -54,6 +54,7 @@ class Ops:
     def day(self, d: Any) -> Any: raise NotImplementedError
     def date(self, y: Any, m: Any, d: Any) -> Any: raise NotImplementedError
     def add_days(self, d: Any, n: Any) -> Any: raise NotImplementedError
+    def flags(self, names: tuple, xs: list) -> Any: raise NotImplementedError
 
 
 class ScalarOps(Ops):
@@ -112,6 +113,9 @@ class ScalarOps(Ops):
 
     def add_days(self, d, n):
         return None if d is None or n is None else d + dt.timedelta(days=int(n))
+
+    def flags(self, names, xs):
+        return ",".join(n for n, x in zip(names, xs) if x is True)
 
 
 class PolarsOps(Ops):
@@ -177,6 +181,14 @@ class PolarsOps(Ops):
 
     def add_days(self, d, n):
         return d + self.pl.duration(days=n)
+
+    def flags(self, names, xs):
+        # A bit mask, then one gather into an Enum of every combination: building strings
+        # row by row costs ~10x more.
+        pl = self.pl
+        mask = pl.sum_horizontal([x.fill_null(False).cast(pl.UInt32) * (1 << i) for i, x in enumerate(xs)])
+        combos = [",".join(n for i, n in enumerate(names) if m >> i & 1) for m in range(1 << len(names))]
+        return pl.lit(pl.Series(combos, dtype=pl.Enum(list(dict.fromkeys(combos))))).gather(mask)
 
 
 SCALAR = ScalarOps()
@@ -251,6 +263,7 @@ MEANING: dict[type, Callable[[Any, Run, Ops], Any]] = {
     E.JanFirst: lambda e, run, o: o.date(run(e.year), o.lit(1), o.lit(1)),
     E.Anniversary: lambda e, run, o: anniversary(o, run(e.date), run(e.years), run(e.leap)),
     E.CompletedYears: lambda e, run, o: completed_years(o, run(e.start), run(e.end), run(e.leap)),
+    E.Flags: lambda e, run, o: o.flags(e.names, _values(run, e.conds)),
 }
 
 

@@ -42,6 +42,8 @@ def _lit(value: Any) -> pl.Expr:
 
 
 def _series(values: list) -> pl.Series:
+    if any(isinstance(v, (tuple, list)) for v in values):
+        return pl.Series([None if v is None else list(v) for v in values])
     if any(isinstance(v, dt.date) for v in values):
         return pl.Series(values, dtype=pl.Date)
     if all(v is None or isinstance(v, bool) for v in values):
@@ -86,7 +88,7 @@ class Compiler:
         for v in vars(e).values():
             if isinstance(v, E.Expr) and not self._is_const(v):
                 return False
-            if isinstance(v, tuple) and not all(self._is_const(x) for x in v):
+            if isinstance(v, tuple) and not all(self._is_const(x) for x in v if isinstance(x, E.Expr)):
                 return False
         return True
 

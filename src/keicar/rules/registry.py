@@ -1,0 +1,148 @@
+"""Every answer keicar gives, as a variable (``keicar.engine.variables``): Japan, US federal,
+US states, customs and landed cost, papers. ``registry()`` is what ``keicar variables``,
+``GET /v1/variables`` and the table runner list and compute.
+
+Inputs a formula reads: the vehicle (``built_start``, ``built_end``, ``body``,
+``length_mm``, ``width_mm``, ``height_mm``, ``cc``, ``stroke``, ``ev_kw``), the date asked
+``on`` and ``month_reading``; for states ``state`` and ``registered``; for customs
+``entry_date``; for money ``price_usd``, ``freight_usd``, ``insurance_usd``, ``mode``
+(ocean/air), ``broker_usd``, ``port_usd``, ``state_fees_usd``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from ..engine import expr as E
+from ..engine.parameters import Law, Parameter, default_law
+from ..engine.variables import Registry, Variable
+from . import customs as C
+from . import federal, japan
+from . import states as S
+
+ON = E.Col("on")
+BUILT = federal.BUILT
+PATHS = ("25-year", "off-road-only", "not-importable")
+STATUSES = S.STATUSES
+ZERO = E.Lit(0)
+
+
+def _failed(at: E.Expr) -> E.Flags:
+    checks = japan.checks(at)[1:]
+    return E.Flags(tuple(c.name for c in checks),
+                   tuple(E.And((c.applies, E.Not(c.passed))) for c in checks))
+
+
+def _papers(law: Law) -> E.Flags:
+    """The papers.yaml items whose paths include the vehicle's path on the date asked (and
+    whose transport modes include the vehicle's, where an item names modes), by step."""
+    node = law.node("us.federal.papers")
+    # rules.federal.path -> the path names papers.yaml uses (names, not law)
+    path = E.If(federal.path.eq("25-year"), E.Lit("road_25_year"),
+                E.If(federal.path.eq("off-road-only"), E.Lit("off_road_nonroad"), E.Lit(None)))
+    mode = E.Coalesce((E.Col("mode"), E.Lit("ocean")))
+    items = sorted(((k, c) for k, c in node.children.items() if not isinstance(c, Parameter)),
+                   key=lambda kc: (kc[1].meta.get("step") is None, kc[1].meta.get("step") or 0))
+    names, conds = [], []
+    for key, child in items:
+        cond = E.IsIn(path, E.Param(f"us.federal.papers.{key}.paths", ON))
+        if "modes" in child.children:
+            modes = E.Param(f"us.federal.papers.{key}.modes", ON)
+            cond = E.And((cond, E.Or((modes.is_null(), E.IsIn(mode, modes)))))
+        names.append(key)
+        conds.append(cond)
+    return E.Flags(tuple(names), tuple(conds))
+
+
+def _build(law: Law) -> Registry:
+    entry = E.Col("entry_date")
+    extra = lambda col: E.Coalesce((E.Col(col), ZERO))  # noqa: E731
+    duty_usd, mpf_usd, hmf_usd = C.duty_usd(entry), C.mpf_usd(entry), C.hmf_usd(entry)
+    landed = (E.Col("price_usd") + extra("freight_usd") + extra("insurance_usd") + duty_usd + mpf_usd
+              + hmf_usd + extra("broker_usd") + extra("port_usd") + extra("state_fees_usd"))
+    kei_param = "jp.kei.length_mm"
+    nhtsa_param = federal.P + "nhtsa.min_age_years"
+    epa_param = federal.P + "epa.min_op_years"
+    road = ("state",)
+    money = ("entry_date", "price_usd")
+    V = Variable
+    return Registry([
+        # ---------------------------------------------------------------- Japan
+        V("kei.is_kei", "Kei vehicle under the standard in force on its build date", "bool",
+          japan.is_kei(BUILT), kei_param),
+        V("kei.regime", "Kei standard in force on the build date (its effective date)", "date",
+          japan.regime(BUILT), kei_param),
+        V("kei.failed", "Kei limits the vehicle exceeds under that standard", "names",
+          _failed(BUILT), kei_param),
+        V("kei.is_kei_today", "Kei vehicle under the standard in force on the date asked", "bool",
+          japan.is_kei(ON), kei_param),
+        V("kei.regime_today", "Kei standard in force on the date asked (its effective date)", "date",
+          japan.regime(ON), kei_param),
+        V("kei.failed_today", "Kei limits the vehicle exceeds under today's standard", "names",
+          _failed(ON), kei_param),
+        # ---------------------------------------------------------------- US federal
+        V("us.nhtsa_eligible_from", "First day the NHTSA 25-year exemption applies", "date",
+          federal.nhtsa_eligible_from(), nhtsa_param),
+        V("us.epa_eligible_from", "First day the EPA 21-year exemption applies", "date",
+          federal.epa_eligible_from, epa_param),
+        V("us.path", "Import path on the date asked", "enum", federal.path, nhtsa_param,
+          values_allowed=PATHS),
+        V("us.importable", "May be imported on the date asked (any path)", "bool",
+          federal.path.ne("not-importable"), nhtsa_param),
+        V("us.road_legal_import", "May be imported for road use on the date asked", "bool",
+          federal.path.eq("25-year"), nhtsa_param),
+        # ---------------------------------------------------------------- US states
+        V("state.status", "May be titled and driven in the state", "enum", S.status,
+          values_allowed=STATUSES, needs=road),
+        V("state.max_posted_speed_mph", "Highest posted speed limit of roads it may use", "number",
+          S.max_posted_speed_mph, unit="mph", needs=road),
+        V("state.interstates", "May use interstates", "bool", S.interstates, needs=road),
+        V("state.registration_class", "Class it is registered under", "text", S.registration_class,
+          needs=road),
+        V("state.confidence", "Confidence of the state answer", "enum", S.confidence,
+          values_allowed=("high", "medium", "low"), needs=road),
+        V("state.basis", "What the state answer rests on", "enum", S.basis, needs=road,
+          values_allowed=("statute", "regulation", "agency_guidance", "agency_practice_reported",
+                          "no_kei_rule", "secondary_only")),
+        V("state.applies_to", "Whom the state answer is for (both, car, truck)", "enum",
+          S.applies_to, values_allowed=("both", "car", "truck"), needs=road),
+        V("state.grandfathered", "Keeps an earlier rule by its first registration date", "bool",
+          S.grandfathered, needs=road),
+        V("state.outside_definition", "Outside the state's class definition", "bool",
+          S.outside_definition, needs=road),
+        V("state.status_from", "Where the status comes from (record, definition, grandfather, none)",
+          "enum", S.status_source, values_allowed=("record", "definition", "grandfather", "none"),
+          needs=road),
+        # ---------------------------------------------------------------- customs and cost
+        V("duty.hts", "HTSUS subheading", "text", C.hts_subheading(law),
+          C.P + "duty.truck.rate_percent", needs=("entry_date",), column="duty_hts"),
+        V("duty.rate_percent", "Duty rate, column 1 plus chapter 99", "number", C.duty_rate(entry),
+          C.P + "duty.truck.rate_percent", unit="percent", needs=("entry_date",), column="duty_rate_percent"),
+        V("duty.additional_heading", "Chapter 99 heading that applies", "text",
+          C.additional_heading(law, entry), C.P + "section_232.rate_percent", needs=("entry_date",),
+          column="duty_additional_heading"),
+        V("customs.value_usd", "Customs value", "number", C.customs_value(entry),
+          C.P + "customs_value.includes_international_freight_insurance", unit="USD", needs=money),
+        V("customs.duty_usd", "Duty", "number", duty_usd, C.P + "duty.truck.rate_percent",
+          unit="USD", needs=money),
+        V("customs.mpf_usd", "Merchandise processing fee", "number", mpf_usd, C.P + "mpf.rate_percent",
+          unit="USD", needs=money),
+        V("customs.hmf_usd", "Harbor maintenance fee", "number", hmf_usd, C.P + "hmf.rate_percent",
+          unit="USD", needs=money),
+        V("cost.landed_usd", "Landed cost: price, transport, duty, fees and your own costs", "number",
+          landed, C.P + "customs_value.includes_international_freight_insurance", unit="USD",
+          needs=money),
+        # ---------------------------------------------------------------- papers
+        V("papers.required", "Papers the import path needs, in order", "names", _papers(law),
+          federal.P + "nhtsa.min_age_years"),
+    ])
+
+
+@lru_cache(maxsize=4)
+def _cached(law_id: int, law: Law) -> Registry:
+    return _build(law)
+
+
+def registry(law: Law | None = None) -> Registry:
+    law = law or default_law()
+    return _cached(id(law), law)
