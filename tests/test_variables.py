@@ -81,3 +81,18 @@ def test_variables_that_need_an_input_are_left_out_without_it():
     assert "kei.is_kei" in names and "state.status" not in names and "cost.landed_usd" not in names
     names = {v.name for v in REGISTRY.select(have=("state", "entry_date", "price_usd"))}
     assert {"state.status", "cost.landed_usd", "papers.required"} <= names
+
+
+def test_cli_lists_the_registry():
+    import json
+
+    from typer.testing import CliRunner
+
+    from keicar.cli.main import app
+
+    r = CliRunner().invoke(app, ["variables", "--json", "--on", "2026-11-30"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.output)
+    assert [v["name"] for v in data["variables"]] == REGISTRY.names()
+    nhtsa = next(v for v in data["variables"] if v["name"] == "us.nhtsa_eligible_from")
+    assert nhtsa["type"] == "date" and "30112" in nhtsa["provision"]["citation"]

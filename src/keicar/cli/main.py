@@ -24,6 +24,7 @@ from . import check as _check  # noqa: E402,F401
 from . import data as _data  # noqa: E402,F401
 from . import catalog as _catalog  # noqa: E402,F401
 from . import changes as _changes  # noqa: E402,F401
+from . import variables as _variables  # noqa: E402,F401
 from . import cost as _cost  # noqa: E402,F401
 from . import fmvss as _fmvss  # noqa: E402,F401
 from . import jpcost as _jpcost  # noqa: E402,F401
