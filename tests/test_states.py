@@ -91,7 +91,7 @@ def test_definition_applied_colorado():
     and the explanation names the limit missed with its citation."""
     wide = make_vehicle(**{**TRUCK, "width_mm": 1750, "length_mm": 3600})
     before = check(wide, on="2027-06-30", state="CO")["state"]
-    assert before["status"] == "unclear" and "definition" not in before
+    assert before["status"] == "prohibited" and "definition" not in before
     on = check(wide, on="2027-07-01", state="CO")
     st = on["state"]
     assert st["status"] == "unclear" and st["status_from"] == "definition"
@@ -142,7 +142,7 @@ def test_listing_and_record():
     with pytest.raises(InputError):
         all_summaries(LAW, dt.date(2026, 11, 24), "banned")
     rec = record(LAW, "co", dt.date(2026, 11, 24))
-    assert rec["status"] == "unclear"
+    assert rec["status"] == "prohibited"
     assert rec["scheduled"] and rec["scheduled"][0]["date"] == "2027-07-01"
     assert rec["history"] and rec["claims"] and rec["sources"]
     assert all(s["seen"] for s in rec["sources"] if s["href"])
