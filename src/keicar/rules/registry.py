@@ -19,6 +19,7 @@ from ..engine.variables import Registry, Variable
 from . import customs as C
 from . import federal, japan
 from . import states as S
+from .countries import COUNTRIES
 
 ON = E.Col("on")
 BUILT = federal.BUILT
@@ -135,7 +136,34 @@ def _build(law: Law) -> Registry:
         # ---------------------------------------------------------------- papers
         V("papers.required", "Papers the import path needs, in order", "names", _papers(law),
           federal.P + "nhtsa.min_age_years"),
-    ])
+    ] + _countries())
+
+
+def _countries() -> list[Variable]:
+    """Canada, Australia, United Kingdom: when and by which path the vehicle may be imported."""
+    out = []
+    for code, spec in COUNTRIES.items():
+        key, name, first = code.lower(), spec["name"], spec["first_params"][0]
+        out += [
+            Variable(f"{key}.eligible_from", f"First day it may be imported to {name}", "date",
+                     spec["eligible_from"], first),
+            Variable(f"{key}.import_path", f"Import path to {name} on the date asked", "enum",
+                     spec["path"], first, values_allowed=_leaves(spec["path"])),
+            Variable(f"{key}.importable", f"May be imported to {name} on the date asked", "bool",
+                     spec["path"].ne("not-importable"), first),
+        ]
+        if "approval_exempt_from" in spec:
+            out.append(Variable(f"{key}.approval_exempt_from",
+                                f"First day it is registered in {name} without type approval", "date",
+                                spec["approval_exempt_from"], spec["first_params"][1]))
+    return out
+
+
+def _leaves(e: E.Expr) -> tuple[str, ...]:
+    """The string results of an If chain, in order."""
+    if isinstance(e, E.Lit):
+        return (e.value,)
+    return tuple(dict.fromkeys(_leaves(e.then) + _leaves(e.else_)))
 
 
 @lru_cache(maxsize=4)
