@@ -109,7 +109,7 @@ def test_truck_only_definition_and_car_override():
     """KY's minitruck class is for trucks; a car takes KY's car: status, not the class."""
     car = make_vehicle(**{**TRUCK, "body": "passenger"})
     st = check(car, on="2025-06-27", state="KY")["state"]
-    assert st["status"] == "unclear" and st["status_from"] == "record"
+    assert st["status"] == "unrestricted" and st["status_from"] == "record"
     assert "definition" not in st or not st["definition"]["checks"]
 
 
