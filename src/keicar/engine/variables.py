@@ -145,3 +145,42 @@ def columns(law: Law, variables: Iterable[Variable], constants: dict[str, Any] |
         formula = E.substitute(v.formula, rename) if rename else v.formula
         out.append(comp.compile(formula).alias(v.column_name))
     return out
+
+
+def parameter_record(law: Law, path: str) -> dict[str, Any]:
+    """One parameter with every dated value and its references (``GET /v1/parameters/…``).
+    Raises KeyError for an unknown path, with the closest known paths in the message."""
+    from .parameters import Parameter
+
+    try:
+        p = law.get(path)
+    except KeyError:
+        raise KeyError(_closest(law, path)) from None
+    if not isinstance(p, Parameter):
+        children = sorted(p.children) if hasattr(p, "children") else []
+        raise KeyError(f"{path!r} is a group of parameters: {', '.join(children[:20])}")
+    values = []
+    for v in p.values:
+        item = {"since": v.since.isoformat(), "value": _plain(v.value), "confidence": v.confidence,
+                "references": [{"title": r.title, "href": r.href, "citation": r.citation,
+                                "seen": r.seen.isoformat() if r.seen else None} for r in v.references]}
+        if v.basis:
+            item["basis"] = v.basis
+        if v.date_precision != "day":
+            item["date_precision"] = v.date_precision
+        if v.note:
+            item["note"] = " ".join(str(v.note).split())
+        if v.disputed:
+            item["disputed"] = [{"claim": d.get("claim"), "value": _plain(d.get("value"))} for d in v.disputed]
+        values.append(item)
+    return {"path": path, "description": p.description, "unit": p.unit,
+            "values_allowed": list(p.values_allowed) if p.values_allowed else None, "values": values}
+
+
+def _closest(law: Law, path: str) -> str:
+    import difflib
+
+    known = [p.path for node in law.load_all() for p in node.walk()]
+    near = difflib.get_close_matches(path, known, n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(near)}?" if near else ""
+    return f"{path!r} is not a parameter{hint}"
