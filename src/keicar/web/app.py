@@ -9,7 +9,7 @@ from typing import Any, Optional
 
 from fastapi import FastAPI, Path as PathParam, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
@@ -31,11 +31,10 @@ def _iso(value: Any) -> str:
     raise TypeError(f"{type(value).__name__} is not JSON")
 
 
-class JSON(Response):
+class JSON(JSONResponse):
     """JSON as the core returns it (already plain data): no re-encoding pass, UTF-8 kept,
-    dates as YYYY-MM-DD, and never NaN or Infinity (not JSON: rendering them raises)."""
-
-    media_type = "application/json"
+    dates as YYYY-MM-DD, and never NaN or Infinity (not JSON: rendering them raises).
+    A JSONResponse, so that /openapi.json shows the declared models and not a string."""
 
     def render(self, content: Any) -> bytes:
         return json.dumps(content, ensure_ascii=False, separators=(",", ":"), allow_nan=False,
