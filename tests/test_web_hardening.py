@@ -71,6 +71,16 @@ def test_a_body_nested_deeply_is_422_on_the_body(client, depth):
     assert_422(post_raw(client, "/v1/cost", '{"a": 1, "b": ' + "{" * depth), "request_body")
 
 
+@pytest.mark.parametrize("raw", [b"\xff", b'{"built": "1999-05", "body": "\xe9"}'])
+def test_a_body_that_is_not_utf8_is_422_on_the_body(client, raw):
+    res = client.post("/v1/check", content=raw, headers={"content-type": "application/json"})
+    assert_422(res, "request_body", "UTF-8")
+
+
+def test_a_lone_surrogate_is_422_naming_the_field(client):
+    assert_422(post_raw(client, "/v1/check", '{"built": "\\ud800"}'), "built", "Unicode")
+
+
 @pytest.mark.parametrize("path, field, words", [
     ("/v1/check", "cc", "must be a number"),
     ("/v1/check", "make", "must be a single value"),

@@ -20,6 +20,7 @@ _KINDS = {
     "bool_parsing": "must be true or false",
     "not_finite": "must be a finite number; NaN, Infinity and numbers beyond 1e308 are refused",
     "too_deep": "must be a single value, not a list or an object",
+    "string_unicode": "must be valid Unicode text",
 }
 
 
@@ -41,7 +42,8 @@ def validation_message(errors: Iterable[dict[str, Any]], model: type[BaseModel] 
     if kind == "extra_forbidden" or fields and field not in fields:
         return field, f"{field}: not a field here; accepted: {', '.join(fields)}"
     if kind == "missing" or kind == "string_type" and err.get("input", "") is None:
-        return field, f"{field}: missing; {fields[field].description}" if field in fields else f"{field}: missing"
+        what = fields[field].description if field in fields else ""
+        return field, f"{field}: missing; {what[:1].lower()}{what[1:]}".rstrip("; ")
     if kind == "string_too_long":
         return field, f"{field}: too long; at most {err.get('ctx', {}).get('max_length')} characters"
     if kind != "not_finite" and field in fields and fields[field].annotation == Number:
@@ -70,6 +72,8 @@ def parse_body(raw: bytes, model: type[BaseModel] | None) -> Any:
     top-level field whose value is nested (or the whole body)."""
     try:
         return json.loads(raw, parse_int=_int)
+    except UnicodeDecodeError:
+        raise BodyError(REQUEST_BODY, f"{REQUEST_BODY}: not valid JSON: send UTF-8 text") from None
     except RecursionError:
         field = _nested_field(raw.decode("utf-8", "replace"))
         if field is None:
