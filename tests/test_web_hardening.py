@@ -153,6 +153,16 @@ def test_head_of_a_bad_request_is_the_same_error_status(client):
     assert client.head("/v1/check").status_code == 405
 
 
+@pytest.mark.parametrize("method, path, status", [("get", "/v1/nothing", 404), ("get", "/v1/check", 405),
+                                                  ("delete", "/v1/states", 405), ("get", "/static/nothing.js", 404)])
+def test_every_error_has_the_one_shape(client, method, path, status):
+    res = client.request(method, path)
+    assert res.status_code == status
+    assert res.json()["field"] is None and res.json()["error"].startswith(f"{path}: ")
+    if status == 405:
+        assert res.headers["allow"]
+
+
 # ---------------------------------------------------------------- request fields are the CLI's (item 14)
 
 def option_names(command) -> set[str]:
@@ -194,3 +204,12 @@ def test_air_as_the_cli_says_it(client):
 ])
 def test_a_missing_required_field_says_what_to_send(client, path, body, field):
     assert_422(client.post(path, json=body), field, "missing; ")
+
+
+def test_a_bug_is_one_json_line_not_a_traceback(monkeypatch):
+    from keicar.web import adapters
+
+    monkeypatch.setattr(adapters, "lookup", lambda code, make: 1 / 0)
+    res = TestClient(create_app(), raise_server_exceptions=False).get("/v1/lookup/DA63T")
+    assert res.status_code == 500
+    assert res.json() == {"field": None, "error": "internal error (ZeroDivisionError); please report it"}

@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..engine.parameters import LawError
@@ -113,9 +114,20 @@ def create_app() -> FastAPI:
     async def _body_error(request: Request, exc: BodyError) -> Response:
         return error_response(422, exc.field, exc.message)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        """404, 405 ...: the same shape as every other error (the page shows `error`)."""
+        response = error_response(exc.status_code, None, f"{request.url.path}: {exc.detail}")
+        response.headers.update(exc.headers or {})
+        return response
+
     @app.exception_handler(LawError)
     async def _law_error(request: Request, exc: LawError) -> Response:
         return error_response(500, None, f"law data error: {exc}")
+
+    @app.exception_handler(Exception)
+    async def _bug(request: Request, exc: Exception) -> Response:  # a bug: still one JSON line, no traceback
+        return error_response(500, None, f"internal error ({type(exc).__name__}); please report it")
 
     # ------------------------------------------------------------ the API
 
