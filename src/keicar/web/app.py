@@ -74,12 +74,12 @@ class _Route(APIRoute):
         return route
 
 
+BAD_INPUT = {"model": schemas.Error, "description": "Bad input: `field` names it, `error` says what is accepted."}
+
+
 def _documented(model: type, status_413: bool = False) -> dict:
     """The responses of an endpoint for /openapi.json: its answer's model and the error shape."""
-    out: dict[Any, Any] = {
-        200: {"model": model, "description": "The answer."},
-        422: {"model": schemas.Error, "description": "Bad input: `field` names it, `error` says what is accepted."},
-    }
+    out: dict[Any, Any] = {200: {"model": model, "description": "The answer."}, 422: BAD_INPUT}
     if status_413:
         out[413] = {"model": schemas.Error, "description": "The request body is over the size limit."}
     return out
@@ -158,7 +158,7 @@ def create_app() -> FastAPI:
 
     @app.get("/v1/map.svg", tags=["states"], response_class=Response, responses={
                  200: {"content": {"image/svg+xml": {"schema": {"type": "string"}}}, "description": "The map."},
-                 422: _documented(schemas.Error)[422]},
+                 422: BAD_INPUT},
              summary="The US map coloured by status on a date (SVG; one element per state, id=\"state-XX\")")
     def us_map(on: Optional[str] = DATE_Q) -> Response:
         return Response(adapters.us_map_svg(on), media_type="image/svg+xml")
