@@ -12,12 +12,14 @@ from collections import Counter
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings, strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance, negative_data_rejection, response_schema_conformance, status_code_conformance)
 
 from keicar.web.app import create_app
+from keicar.web.models import CheckRequest, CostRequest
 
 EXAMPLES = 60  # per generation mode, across all operations (/v1/states and the map take ~0.5 s each)
 
@@ -69,3 +71,42 @@ def test_api_fuzzed_through_its_schema(mode):
         print(f"  {n:4d} {kind}")
     assert tried >= EXAMPLES // 2
     assert not failures, failures.most_common(10)
+
+
+# ---------------------------------------------------------------- bodies beyond the schema
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3), max_leaves=8)
+HOSTILE_NUMBERS = st.sampled_from(["1e999", "-1e999", "NaN", "Infinity", "1" * 5001, "-" + "9" * 400, "[" * 1200,
+                                   '"\\ud800"', '"0000-05"', '"  "', "1e-324", "5e-324", "0"])
+
+
+VALID = {"/v1/check": dict(built="1999-05", body="truck", length_mm=3395, width_mm=1475, height_mm=1765, cc=658),
+         "/v1/cost": dict(body="truck", built="1999-05", price_usd=4000, freight_usd=1500)}
+
+
+@pytest.mark.parametrize("path, model", [("/v1/check", CheckRequest), ("/v1/cost", CostRequest)])
+def test_any_json_body_is_an_answer_or_a_422_naming_the_field(path, model):
+    """A valid body with up to two fields replaced by any JSON value, then up to two by text
+    JSON's own encoder would not write (NaN, 5,001 digits, 1,200 brackets ...)."""
+    client = TestClient(create_app(), raise_server_exceptions=False)
+    fields = list(model.model_fields)
+    seen = Counter()
+
+    @settings(max_examples=150, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    @given(changed=st.dictionaries(st.sampled_from(fields), JSON_VALUES, max_size=2),
+           raw=st.dictionaries(st.sampled_from(fields), HOSTILE_NUMBERS, max_size=2))
+    def run(changed, raw):
+        base = {k: v for k, v in {**VALID[path], **changed}.items() if k not in raw}
+        text = json.dumps(base)[:-1] + "".join(f', "{k}": {v}' for k, v in raw.items()) + "}"
+        res = client.post(path, content=text.encode(), headers={"content-type": "application/json"})
+        seen[res.status_code] += 1
+        assert res.status_code in (200, 422), (text[:200], res.text[:200])
+        if res.status_code == 422:
+            errors_name_the_field(res, None)
+        else:
+            json.loads(res.text, parse_constant=lambda c: pytest.fail(f"{c} in an answer"))
+
+    run()
+    print(f"\n{path}: {sum(seen.values())} hostile bodies, statuses {dict(seen)}")
