@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any, Optional
 
 from fastapi import FastAPI, Path as PathParam, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..engine.parameters import LawError
-from . import adapters
-from .errors import error_response, validation_message
+from . import adapters, schemas
+from .errors import REQUEST_BODY, BodyError, error_response, parse_body, validation_message
 from .guard import Guard
 from .models import CheckRequest, CostRequest
 
@@ -23,22 +26,64 @@ STATIC = Path(__file__).parent / "static"
 MAX_BODY_BYTES = 16 * 1024
 
 
-class JSON(Response):
-    """JSON as the core returns it (already plain data): no re-encoding pass, UTF-8 kept."""
+def _iso(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON")
 
-    media_type = "application/json"
+
+class JSON(JSONResponse):
+    """JSON as the core returns it (already plain data): no re-encoding pass, UTF-8 kept,
+    dates as YYYY-MM-DD, and never NaN or Infinity (not JSON: rendering them raises).
+    A JSONResponse, so that /openapi.json shows the declared models and not a string."""
 
     def render(self, content: Any) -> bytes:
-        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return json.dumps(content, ensure_ascii=False, separators=(",", ":"), allow_nan=False,
+                          default=_iso).encode("utf-8")
 
 
-def _answer(data: dict[str, Any]) -> JSON:
-    return JSON({**data, **{k: v for k, v in adapters.versions().items() if k not in data}})
+def _answer(data: dict[str, Any], blame: str = REQUEST_BODY) -> JSON:
+    """The answer with the versions; one that would hold NaN or Infinity is bad input (the
+    numbers sent were out of range), blamed on `blame`."""
+    try:
+        return JSON({**data, **{k: v for k, v in adapters.versions().items() if k not in data}})
+    except ValueError:
+        raise adapters.InputError(blame, "out of range: the answer would not be a finite number") from None
 
 
-_ERRORS = {
-    422: {"description": "Bad input: `field` names it, `error` says what is accepted."},
-}
+MODELS = {"/v1/check": CheckRequest, "/v1/cost": CostRequest}
+
+
+class _Request(Request):
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            self._json = parse_body(await self.body(), MODELS.get(self.url.path))
+        return self._json
+
+
+class _Route(APIRoute):
+    """Reads JSON bodies with keicar's parser (errors.parse_body), so that a body too deep or
+    an integer too long is a 422 naming the field, not FastAPI's 400."""
+
+    def get_route_handler(self):
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            return await handler(_Request(request.scope, request.receive))
+
+        return route
+
+
+BAD_INPUT = {"model": schemas.Error, "description": "Bad input: `field` names it, `error` says what is accepted."}
+
+
+def _documented(model: type, status_413: bool = False) -> dict:
+    """The responses of an endpoint for /openapi.json: its answer's model and the error shape."""
+    out: dict[Any, Any] = {200: {"model": model, "description": "The answer."}, 422: BAD_INPUT}
+    if status_413:
+        out[413] = {"model": schemas.Error, "description": "The request body is over the size limit."}
+    return out
+
 DATE_Q = Query(None, description="The date asked, YYYY-MM-DD (default: today).", max_length=64)
 
 
@@ -54,6 +99,7 @@ def create_app() -> FastAPI:
         docs_url=None, redoc_url=None,  # FastAPI's docs pages load assets from a CDN; ours are local
         default_response_class=JSON,
     )
+    app.router.route_class = _Route
 
     @app.exception_handler(adapters.InputError)
     async def _input_error(request: Request, exc: adapters.InputError) -> Response:
@@ -61,21 +107,36 @@ def create_app() -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
-        model = {"/v1/check": CheckRequest, "/v1/cost": CostRequest}.get(request.url.path)
-        field, message = validation_message(exc.errors(), model)
+        field, message = validation_message(exc.errors(), MODELS.get(request.url.path))
         return error_response(422, field, message)
+
+    @app.exception_handler(BodyError)
+    async def _body_error(request: Request, exc: BodyError) -> Response:
+        return error_response(422, exc.field, exc.message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        """404, 405 ...: the same shape as every other error (the page shows `error`)."""
+        response = error_response(exc.status_code, None, f"{request.url.path}: {exc.detail}")
+        response.headers.update(exc.headers or {})
+        return response
 
     @app.exception_handler(LawError)
     async def _law_error(request: Request, exc: LawError) -> Response:
         return error_response(500, None, f"law data error: {exc}")
 
+    @app.exception_handler(Exception)
+    async def _bug(request: Request, exc: Exception) -> Response:  # a bug: still one JSON line, no traceback
+        return error_response(500, None, f"internal error ({type(exc).__name__}); please report it")
+
     # ------------------------------------------------------------ the API
 
-    @app.get("/healthz", tags=["meta"], summary="Liveness, with the versions answers carry")
+    @app.get("/healthz", tags=["meta"], summary="Liveness, with the versions answers carry",
+             responses={200: {"model": schemas.Health, "description": "Alive."}})
     async def healthz() -> JSON:
         return _answer({"status": "ok"})
 
-    @app.post("/v1/check", tags=["vehicle"], responses=_ERRORS,
+    @app.post("/v1/check", tags=["vehicle"], responses=_documented(schemas.CheckAnswer, status_413=True),
               summary="Is it kei, and from when may it enter the US? Every rule with its citation")
     async def check(req: CheckRequest) -> JSON:  # about 1 ms of CPU: cheaper inline than via threads
         """The JSON contract of `keicar check --json`: the verdict, the Japanese kei checks at
@@ -84,37 +145,42 @@ def create_app() -> FastAPI:
         return _answer(adapters.check(req.vehicle_fields(), on=req.on, month_reading=req.month_reading,
                                       state=req.state, registered=req.registered, country=req.country))
 
-    @app.get("/v1/states", tags=["states"], responses=_ERRORS,
+    @app.get("/v1/states", tags=["states"], responses=_documented(schemas.StatesAnswer),
              summary="Every state's rule for kei vehicles on a date")
     def states(on: Optional[str] = DATE_Q) -> JSON:
         return _answer(adapters.states(on))
 
-    @app.get("/v1/states/{code}", tags=["states"], responses=_ERRORS,
+    @app.get("/v1/states/{code}", tags=["states"], responses=_documented(schemas.StateRecord),
              summary="One state's rule on a date, with its history and sources")
     def state(code: str = PathParam(..., max_length=8, description="Two letters, e.g. TX"),
               on: Optional[str] = DATE_Q) -> JSON:
         return _answer(adapters.state(code, on))
 
-    @app.get("/v1/map.svg", tags=["states"], responses=_ERRORS, response_class=Response,
+    @app.get("/v1/map.svg", tags=["states"], response_class=Response, responses={
+                 200: {"content": {"image/svg+xml": {"schema": {"type": "string"}}}, "description": "The map."},
+                 422: BAD_INPUT},
              summary="The US map coloured by status on a date (SVG; one element per state, id=\"state-XX\")")
     def us_map(on: Optional[str] = DATE_Q) -> Response:
         return Response(adapters.us_map_svg(on), media_type="image/svg+xml")
 
-    @app.get("/v1/lookup/{code}", tags=["catalog"], responses=_ERRORS,
+    @app.get("/v1/lookup/{code}", tags=["catalog"], responses=_documented(schemas.LookupAnswer),
              summary="What the catalog knows about a chassis code")
     def lookup(code: str = PathParam(..., max_length=64, description="e.g. DA63T, EBD-DA63T, DA63T-123456"),
                make: Optional[str] = Query(None, max_length=64, description="Make, when a code is shared")) -> JSON:
         return _answer(adapters.lookup(code, make))
 
-    @app.get("/v1/calendar/{month}", tags=["catalog"], responses=_ERRORS,
+    @app.get("/v1/calendar/{month}", tags=["catalog"], responses=_documented(schemas.CalendarAnswer),
              summary="Model generations whose builds start or finish becoming importable in a month")
     def calendar(month: str = PathParam(..., max_length=16, description="YYYY-MM"),
                  month_reading: Optional[str] = Query(None, max_length=32, description="end (default) or start")) -> JSON:
         return _answer(adapters.calendar(month, month_reading))
 
-    @app.post("/v1/cost", tags=["cost"], responses=_ERRORS, summary="US landed cost, itemized and cited")
+    @app.post("/v1/cost", tags=["cost"], responses=_documented(schemas.CostAnswer, status_413=True),
+              summary="US landed cost, itemized and cited")
     def cost(req: CostRequest) -> JSON:
-        return _answer(adapters.cost(req.model_dump(exclude_none=True)))
+        fields = req.cost_fields()
+        return _answer(adapters.cost(fields, mode=req.mode()),
+                       blame="fx_jpy_per_usd" if "fx_jpy_per_usd" in fields else REQUEST_BODY)
 
     # ------------------------------------------------------------ the page and the docs
 

@@ -1,5 +1,6 @@
 """Pure ASGI middleware (no per-request task or copy): refuses request bodies over a size
-limit with 413, and adds the security headers the page relies on."""
+limit with 413, answers HEAD like GET without the body, and adds the security headers the
+page relies on."""
 
 from __future__ import annotations
 
@@ -24,9 +25,15 @@ class Guard:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
 
+        head = scope["method"] == "HEAD"
+        if head:  # every GET endpoint answers HEAD: the same status and headers, no body
+            scope = {**scope, "method": "GET"}
+
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
                 message["headers"] = list(message.get("headers", [])) + HEADERS
+            elif head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
             await send(message)
 
         if scope["method"] not in ("POST", "PUT", "PATCH"):

@@ -7,13 +7,31 @@ Pydantic only refuses what is not a value at all (a list, an object) and unknown
 
 from __future__ import annotations
 
-from typing import Optional, Union
+import math
+from typing import Annotated, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 Text = Optional[str]
+
+
+def finite(value: Union[int, float, str]) -> Union[int, float, str]:
+    """Refuse NaN, Infinity and numbers beyond a float's range (JSON `1e999`, text "inf",
+    an integer of thousands of digits): the core reads every number as a float."""
+    try:
+        as_float = float(value)
+    except OverflowError:
+        as_float = math.inf
+    except ValueError:  # text that holds no number: keicar.vehicle says what it accepts
+        return value
+    if not math.isfinite(as_float):
+        raise PydanticCustomError("not_finite", "not a finite number")
+    return value
+
+
 #: a number, or text holding one ("3395"); keicar.vehicle checks it and its range
-Number = Optional[Union[int, float, str]]
+Number = Optional[Annotated[Union[int, float, str], AfterValidator(finite)]]
 
 _SHORT = dict(max_length=64)
 
@@ -25,8 +43,8 @@ class _Body(BaseModel):
 class CheckRequest(_Body):
     """One vehicle and the date asked, as `keicar check` takes them."""
 
-    built: Text = Field(None, description="Build date: YYYY-MM-DD, or YYYY-MM when only the month is known.",
-                        examples=["1999-05"], **_SHORT)
+    built: str = Field(description="Build date: YYYY-MM-DD, or YYYY-MM when only the month is known.",
+                       examples=["1999-05"], **_SHORT)
     body: Text = Field(None, description="passenger | truck | van", examples=["truck"], **_SHORT)
     length_mm: Number = Field(None, description="Overall length in mm.", examples=[3395])
     width_mm: Number = Field(None, description="Overall width in mm.", examples=[1475])
@@ -52,17 +70,30 @@ class CheckRequest(_Body):
 
 class CostRequest(_Body):
     """What `keicar cost` takes: the price, your exchange rate, freight and insurance, the
-    vehicle's body and build date, the entry date, ocean or air, and your own fees."""
+    vehicle's body and build date, the entry date, ocean or air (`--ocean/--air`: send
+    `"air": true` or `"ocean": false`), and your own fees."""
 
-    body: Text = Field(None, description="passenger | truck | van", examples=["truck"], **_SHORT)
-    built: Text = Field(None, description="Build date: YYYY-MM-DD or YYYY-MM.", examples=["1999-05"], **_SHORT)
+    body: str = Field(description="passenger | truck | van", examples=["truck"], **_SHORT)
+    built: str = Field(description="Build date: YYYY-MM-DD or YYYY-MM.", examples=["1999-05"], **_SHORT)
     price_usd: Number = Field(None, description="Price paid for the vehicle, USD.", examples=[4000])
     price_jpy: Number = Field(None, description="Price paid for the vehicle, yen (needs fx_jpy_per_usd).")
     fx_jpy_per_usd: Number = Field(None, description="Yen per US dollar (your rate; no network).")
     freight_usd: Number = Field(None, description="International freight, USD.", examples=[1500])
     insurance_usd: Number = Field(None, description="Marine insurance, USD.")
     entry_date: Text = Field(None, description="Date of entry, YYYY-MM-DD (default today).", **_SHORT)
-    ocean: Optional[bool] = Field(None, description="true (default): ocean shipment, HMF due; false: air.")
+    ocean: Optional[bool] = Field(None, description="true (default): ocean shipment, HMF due (`--ocean`).")
+    air: Optional[bool] = Field(None, description="true: air shipment, no HMF (`--air`).")
     broker_usd: Number = Field(None, description="Customs broker fee, USD.")
     port_usd: Number = Field(None, description="Port and terminal charges, USD.")
     state_fees_usd: Number = Field(None, description="State title, registration and tax, USD.")
+
+    def mode(self) -> str:
+        """ocean or air, from `ocean` and `air` (the CLI's --ocean/--air)."""
+        from ..vehicle import InputError
+
+        if self.air is not None and self.ocean is not None and self.air == self.ocean:
+            raise InputError("air", "contradicts ocean; send one of them")
+        return "air" if self.air or self.ocean is False else "ocean"
+
+    def cost_fields(self) -> dict:
+        return self.model_dump(exclude_none=True, exclude={"ocean", "air"})

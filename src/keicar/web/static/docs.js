@@ -38,10 +38,15 @@ async function main() {
       const rows = (op.parameters || []).map((p) =>
         [p.name, p.in, typeOf(spec, p.schema), p.description || (p.schema || {}).description || ""]);
       const body = op.requestBody && resolve(spec, op.requestBody.content["application/json"].schema);
+      const required = new Set((body && body.required) || []);
       for (const [name, s] of Object.entries((body && body.properties) || {})) {
-        rows.push([name, "body", typeOf(spec, s), s.description || ""]);
+        rows.push([required.has(name) ? `${name} (required)` : name, "body", typeOf(spec, s), s.description || ""]);
       }
-      const codes = Object.entries(op.responses || {}).map(([code, r]) => `${code}: ${r.description}`).join(" · ");
+      const model = (r) => {
+        const ref = (((r.content || {})["application/json"] || {}).schema || {}).$ref;
+        return ref ? ` (${ref.split("/").pop()})` : "";
+      };
+      const codes = Object.entries(op.responses || {}).map(([code, r]) => `${code}: ${r.description}${model(r)}`).join(" · ");
       out.push(el("section", {},
         el("h2", {}, el("code", {}, `${method.toUpperCase()} ${path}`)),
         el("p", {}, op.summary || ""), op.description ? el("p", {class: "small"}, op.description) : null,
