@@ -107,5 +107,54 @@ def cost(fields: dict[str, Any], mode: str = "ocean") -> dict[str, Any]:
     return landed_cost(**fields, mode=mode)
 
 
+# ---------------------------------------------------------------- the registry, the law, changes
+
+def variables(on: str | None) -> dict[str, Any]:
+    """Every variable keicar computes (``keicar variables --json``)."""
+    from ..rules.registry import registry
+
+    on_d = _on(on)
+    law = default_law()
+    rows = [v.describe(law, on_d) for v in registry(law)]
+    return {"on": on_d.isoformat(), "count": len(rows), "variables": rows}
+
+
+def parameter(path: str) -> dict[str, Any]:
+    """One law parameter with every dated value and its references."""
+    from ..engine.variables import parameter_record
+
+    try:
+        return parameter_record(default_law(), path.strip())
+    except KeyError as exc:
+        raise InputError("path", str(exc.args[0])) from None
+
+
+def _changes(since: str | None, until: str | None, state: str | None) -> dict[str, Any]:
+    from ..changes import changes as run
+    from ..state_check import resolve_state
+
+    law = default_law()
+    lo = parse_date("since", since) if since not in (None, "") else None
+    hi = parse_date("until", until) if until not in (None, "") else None
+    if lo and hi and hi < lo:
+        raise InputError("until", f"{hi} is before since {lo}")
+    code = resolve_state(state, law) if state not in (None, "") else None
+    rows = run(law, lo, hi, code)
+    return {"since": lo and lo.isoformat(), "until": hi and hi.isoformat(), "state": code,
+            "count": len(rows), "changes": rows}
+
+
+def changes(since: str | None, until: str | None, state: str | None) -> dict[str, Any]:
+    """Every dated change in the state and federal law data (``keicar changes --json``)."""
+    return _changes(since, until, state)
+
+
+def changes_atom(since: str | None, until: str | None, state: str | None, self_url: str) -> str:
+    """The same changes as an Atom feed, one entry per jurisdiction and date."""
+    from ..changes import atom
+
+    return atom(_changes(since, until, state)["changes"], self_url, dt.date.today())
+
+
 __all__ = ["InputError", "versions", "check", "states", "state", "us_map_svg",
-           "lookup", "calendar", "cost"]
+           "lookup", "calendar", "cost", "variables", "parameter", "changes", "changes_atom"]

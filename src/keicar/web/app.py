@@ -182,6 +182,39 @@ def create_app() -> FastAPI:
         return _answer(adapters.cost(fields, mode=req.mode()),
                        blame="fx_jpy_per_usd" if "fx_jpy_per_usd" in fields else REQUEST_BODY)
 
+    # ------------------------------------------------------------ the registry, the law, changes
+
+    @app.get("/v1/variables", tags=["law"], responses=_documented(schemas.VariablesAnswer),
+             summary="Every answer keicar computes: name, label, type, inputs, provision")
+    def variables(on: Optional[str] = DATE_Q) -> JSON:
+        return _answer(adapters.variables(on))
+
+    @app.get("/v1/parameters/{path}", tags=["law"], responses=_documented(schemas.ParameterAnswer),
+             summary="One law parameter: every dated value with its references")
+    def parameter(path: str = PathParam(..., max_length=200,
+                                        description="Dotted path, e.g. us.federal.import.nhtsa.min_age_years")) -> JSON:
+        return _answer(adapters.parameter(path))
+
+    since_q = Query(None, description="First date, YYYY-MM-DD.", max_length=64)
+    until_q = Query(None, description="Last date, YYYY-MM-DD.", max_length=64)
+    state_q = Query(None, description="Only this state's changes (code, e.g. CO).", max_length=8)
+
+    @app.get("/v1/changes", tags=["law"], responses=_documented(schemas.ChangesAnswer),
+             summary="Every dated change in state and federal law data, past and scheduled")
+    def changes(since: Optional[str] = since_q, until: Optional[str] = until_q,
+                state: Optional[str] = state_q) -> JSON:
+        return _answer(adapters.changes(since, until, state))
+
+    @app.get("/v1/changes.atom", tags=["law"], response_class=Response, responses={
+                 200: {"content": {"application/atom+xml": {"schema": {"type": "string"}}},
+                       "description": "An Atom feed, one entry per jurisdiction and date."},
+                 422: BAD_INPUT},
+             summary="The change feed as Atom, for feed readers (?state=XX for one state)")
+    def changes_atom(request: Request, since: Optional[str] = since_q, until: Optional[str] = until_q,
+                     state: Optional[str] = state_q) -> Response:
+        return Response(adapters.changes_atom(since, until, state, str(request.url)),
+                        media_type="application/atom+xml")
+
     # ------------------------------------------------------------ the page and the docs
 
     @app.get("/", include_in_schema=False)

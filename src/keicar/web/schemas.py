@@ -412,3 +412,81 @@ class CostAnswer(Versions):
     import_path_on_entry: str
     total_usd: float
     notes: list[str]
+
+
+# ---------------------------------------------------------------- the registry and the law
+
+class Provision(_Out):
+    parameter: str = Field(description="The law parameter whose citation is the provision implemented.")
+    citation: str
+    href: Optional[str]
+
+
+class VariableInfo(_Out):
+    """One answer keicar computes (`keicar variables`)."""
+
+    name: str = Field(description="Dotted name in the law's words, e.g. us.nhtsa_eligible_from.")
+    label: str
+    type: str = Field(description="bool, date, number, enum, text or names (a comma-joined list).")
+    column: str = Field(description="Its column in a screened table.")
+    unit: Optional[str]
+    values_allowed: Optional[list[str]]
+    needs: list[str] = Field(description="Inputs beyond the vehicle without which it is not computed.")
+    provision: Optional[Provision]
+
+
+class VariablesAnswer(Versions):
+    on: str
+    count: int
+    variables: list[VariableInfo]
+
+
+class Reference(_Out):
+    title: str
+    href: Optional[str]
+    citation: Optional[str]
+    seen: Optional[str]
+
+
+class ParameterValue(_Out):
+    since: str = Field(description="The day this value took effect, YYYY-MM-DD.")
+    value: Value
+    confidence: str
+    references: list[Reference]
+    basis: Optional[str] = None
+    note: Optional[str] = None
+
+
+class ParameterAnswer(Versions):
+    path: str
+    description: str
+    unit: str
+    values_allowed: Optional[list[str]]
+    values: list[ParameterValue]
+
+
+class ChangeItem(_Out):
+    parameter: str
+    description: str
+    to: Value
+    unit: str
+    confidence: str
+    citations: list[str]
+    sources: list[dict]
+
+
+class Change(_Out):
+    date: str
+    jurisdiction: str
+    code: Optional[str]
+    title: str
+    scheduled: bool = Field(description="Takes effect after today.")
+    changes: list[ChangeItem]
+
+
+class ChangesAnswer(Versions):
+    since: Optional[str]
+    until: Optional[str]
+    state: Optional[str]
+    count: int
+    changes: list[Change]
