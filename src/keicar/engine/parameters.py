@@ -198,13 +198,18 @@ def _parse_source(sid: str, raw: Any, keys: list) -> Source:
     if not title or not isinstance(title, str):
         raise _Fail(keys, "source has no title")
     href = raw.get("href")
+    if href is not None and not isinstance(href, str):
+        raise _Fail(keys + ["href"], "a URL (text)")
     seen = _as_date(raw.get("seen")) if raw.get("seen") is not None else None
     if href and seen is None:
         raise _Fail(keys + ["seen"], "a web source needs `seen: YYYY-MM-DD` (the day it was read)")
     kind = raw.get("kind")
-    if kind is not None and kind not in SOURCE_KINDS:
+    if kind is not None and (not isinstance(kind, str) or kind not in SOURCE_KINDS):
         raise _Fail(keys + ["kind"], f"unknown source kind {kind!r}; accepted: {', '.join(sorted(SOURCE_KINDS))}")
-    return Source(sid, title.strip(), href, seen, kind, raw.get("citation"))
+    citation = raw.get("citation")
+    if citation is not None and not isinstance(citation, str):
+        raise _Fail(keys + ["citation"], "a citation is text, e.g. 49 U.S.C. 30112(b)(9)")
+    return Source(sid, title.strip(), href, seen, kind, citation)
 
 
 def _parse_refs(raw: Any, sources: dict[str, Source], keys: list) -> tuple[Source, ...]:
