@@ -159,3 +159,12 @@ def test_fuzzed_policy_files_load_or_give_one_line_naming_the_file(tmp_path, whi
     # A file that loads must also show and run.
     assert all(p.sentence for p in policy.provisions)
     report(policy, FRAME, on="2027-06-01", law=LAW)
+
+
+def test_a_policy_may_not_cite_a_local_file_or_a_research_note(tmp_path):
+    f = tmp_path / "p.yaml"
+    f.write_text(CHANGE.format(date="2027-01-01") + "policy: t\ntitle: x\nsources:\n"
+                 "  s: {title: 'keicar first-pass research record (/work/shared/research/states_n_w.json)'}\n",
+                 encoding="utf-8")
+    with pytest.raises(PolicyError, match=r"p.yaml: sources.s.title: names a local file"):
+        load_policy(f, LAW)

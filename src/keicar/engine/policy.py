@@ -268,7 +268,8 @@ def _build(raw: dict, file: Path, base: Law) -> Policy:
     sources_raw = raw.get("sources") or {}
     if not isinstance(sources_raw, dict):
         raise _Fail(["sources"], "`sources:` maps ids to {title, href, seen, kind}")
-    sources = {sid: _parse_source(sid, s, ["sources", sid]) for sid, s in sources_raw.items()}
+    # A policy may cite a sandbox or a draft with no page to read; never a local file.
+    sources = {sid: _parse_source(sid, s, ["sources", sid], need_href=False) for sid, s in sources_raw.items()}
     changes, adds = raw.get("changes") or {}, raw.get("adds") or {}
     if not changes and not adds:
         raise _Fail(["changes"], "a policy needs `changes:` or `adds:` (or both)")
