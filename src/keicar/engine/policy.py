@@ -199,7 +199,7 @@ def _read_yaml(file: Path) -> Any:
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise PolicyError(f"{file}:{line}: nested more than {MAX_DEPTH} levels deep; a policy file is not")
+                    raise PolicyError(f"{file}:{line}: nested more than {MAX_DEPTH} levels deep; a policy needs about 6")
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
         return yaml.load(text, Loader=_PolicyLoader)
