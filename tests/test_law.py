@@ -73,3 +73,41 @@ def test_unknown_parameter_path_is_a_key_error():
 
 def test_law_ships_inside_the_package():
     assert LAW_ROOT.is_dir() and (LAW_ROOT / "jp" / "kei.yaml").is_file()
+
+
+def one_source(tmp_path: Path, source: str) -> Law:
+    return write(tmp_path, f"sources:\n  s: {source}\np:\n  unit: mm\n  values:\n    2000-01-01: {{value: 1, reference: [s]}}\n")
+
+
+@pytest.mark.parametrize("source, needle", [
+    ("{title: 'keicar first-pass research record (/work/shared/research/states_a_m.json)', kind: secondary}", "sources.s.title: names a local file"),
+    ("{title: Notes, href: /work/shared/research/states_a_m.json, seen: 2026-11-24, kind: secondary}", "sources.s.href: names a local file"),
+    ("{title: Notes, href: 'file:///home/me/notes.html', seen: 2026-11-24, kind: other}", "sources.s.href: names a local file"),
+    ("{title: 'Notes in ~/keicar/notes.md', href: https://example.org/a, seen: 2026-11-24, kind: other}", "sources.s.title: names a local file"),
+    ("{title: 'Notes (C:\\Users\\me\\notes.docx)', href: https://example.org/a, seen: 2026-11-24, kind: other}", "sources.s.title: names a local file"),
+    ("{title: keicar first-pass research record relaying IIHS, href: https://example.org/a, seen: 2026-11-24, kind: secondary}", "sources.s.title: cites a research note"),
+    ("{title: IIHS table, href: 'https://example.org/shared/research/x', seen: 2026-11-24, kind: secondary}", "sources.s.href: cites a research note"),
+    ("{title: IIHS table, href: www.iihs.org/minitrucks, seen: 2026-11-24, kind: secondary}", "is not a web address"),
+    ("{title: World Population Review, kind: secondary}", "sources.s.href: a source needs `href:`"),
+    ("{title: Minn. Stat. 169.011, kind: statute}", "sources.s.href: a source needs `href:`"),
+    ("{title: A news article, kind: news, citation: Star Tribune 2024-05-01}", "sources.s.href: a source needs `href:`"),
+])
+def test_a_source_must_be_a_page_or_a_printed_statute_never_a_local_file_or_a_note(tmp_path, source, needle):
+    with pytest.raises(LawError) as err:
+        one_source(tmp_path, source).param("x.p")
+    assert needle in str(err.value) and "x.yaml:2:" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_an_inline_reference_is_held_to_the_same_rules(tmp_path):
+    law = write(tmp_path, "p:\n  unit: mm\n  values:\n    2000-01-01: {value: 1, reference: [{title: keicar reading, kind: other}]}\n")
+    with pytest.raises(LawError, match="a source needs `href:`"):
+        law.param("x.p")
+
+
+@pytest.mark.parametrize("source", [
+    "{title: Minn. Stat. 169.011, kind: statute, citation: Minn. Stat. 169.011 subd. 40a}",
+    "{title: 49 CFR 571.500, kind: regulation, citation: 49 CFR 571.500}",
+    "{title: 'IIHS, Minitrucks: state laws (km/h and/or mph; 49 U.S.C. 30112/b)', href: 'https://www.iihs.org/topics/laws/minitrucks', seen: 2026-11-24, kind: secondary}",
+])
+def test_pages_and_printed_statutes_with_a_citation_are_sources(tmp_path, source):
+    assert one_source(tmp_path, source).param("x.p").at(dt.date(2000, 1, 1)) == 1

@@ -178,3 +178,56 @@ def test_msv_admits_only_electric_vehicles():
     rows = {x["model"]: x for x in r["rows"]}
     assert rows["ev"]["policy"] is True
     assert rows["kei-98"]["policy_failed"] == ["powertrains"]
+
+
+def test_a_category_whose_only_limit_becomes_null_admits_nobody(tmp_path):
+    # docs/policies.md: a category with no limit in force on the date asked admits nobody.
+    f = write(tmp_path, """
+        policy: t
+        title: a category repealed by nulling its only limit
+        hypothetical: true
+        category: us.shortlived
+        adds:
+          us.shortlived.max_length_mm:
+            description: max length
+            unit: mm
+            values:
+              2027-01-01: {value: 3400, reference: [s]}
+              2028-01-01: {value: null, reference: [s]}
+        """)
+    frame = pl.DataFrame({"model": ["huge", "small"], "length_mm": [9000.0, 3000.0], "width_mm": [2500.0, 1400.0],
+                          "height_mm": [3000.0, 1500.0], "body": ["truck", "passenger"]})
+    p = load_policy(f, LAW)
+
+    def verdicts(on):
+        return {r["model"]: (r["policy"], r["policy_failed"]) for r in report(p, frame, on=on, law=LAW)["rows"]}
+
+    assert verdicts("2027-12-31") == {"huge": (False, ["max_length_mm"]), "small": (True, [])}
+    assert verdicts("2028-01-01") == {"huge": (False, ["category_in_force"]), "small": (False, ["category_in_force"])}
+    assert verdicts("2026-12-31")["small"] == (False, ["category_in_force"])
+
+
+def test_a_category_stays_in_force_while_any_limit_has_a_value(tmp_path):
+    # The first listed limit (length) is nulled; the width limit still holds the category open.
+    f = write(tmp_path, """
+        policy: t
+        title: length cap dropped, width cap kept
+        hypothetical: true
+        category: us.narrow
+        adds:
+          us.narrow.max_length_mm:
+            description: max length
+            unit: mm
+            values:
+              2027-01-01: {value: 3400, reference: [s]}
+              2028-01-01: {value: null, reference: [s]}
+          us.narrow.max_width_mm:
+            description: max width
+            unit: mm
+            values:
+              2027-01-01: {value: 1480, reference: [s]}
+        """)
+    frame = pl.DataFrame({"model": ["long"], "length_mm": [9000.0], "width_mm": [1400.0], "height_mm": [1500.0],
+                          "body": ["passenger"]})
+    r = report(load_policy(f, LAW), frame, on="2028-01-01", law=LAW)["rows"][0]
+    assert (r["policy"], r["policy_failed"]) == (True, [])

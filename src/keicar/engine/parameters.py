@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -191,20 +192,51 @@ class _Fail(Exception):
         self.message = message
 
 
-def _parse_source(sid: str, raw: Any, keys: list) -> Source:
+#: A local file (POSIX absolute path, ``~/``, ``file:``, a Windows drive or share) in a title
+#: or href: a developer's machine is not a source anyone can read.
+_LOCAL_PATH = re.compile(r"""(^|[\s(\[{'"=,;])(/[\w.@%+-]+/[\w.@%+-]|~/)|\bfile:|\b[A-Za-z]:\\|\\\\\w""")
+#: keicar's own research notes: leads to the sources they relay, never a source themselves.
+_RESEARCH_NOTE = re.compile(r"first-pass research|research (record|notes?)\b|shared/research|keicar peer (survey|review)",
+                            re.IGNORECASE)
+#: Kinds of source that may be cited without an href: a printed statute or regulation,
+#: identified by its ``citation``.
+PRINTED_KINDS = ("statute", "regulation")
+
+
+def _parse_source(sid: str, raw: Any, keys: list, *, need_href: bool = True) -> Source:
+    """Validate one source. Refused: a title or href holding a local file path or naming a
+    research note, an href that is not a web address, and (``need_href``: every law file) a
+    source without an href unless it is a printed statute or regulation with a ``citation``."""
     if not isinstance(raw, dict):
         raise _Fail(keys, "a source must be a mapping with title, href, seen, kind")
     title = raw.get("title")
     if not title or not isinstance(title, str):
         raise _Fail(keys, "source has no title")
     href = raw.get("href")
+    if href is not None and not isinstance(href, str):
+        raise _Fail(keys + ["href"], "a URL (text)")
+    for name, text in (("title", title), ("href", href or "")):
+        if _LOCAL_PATH.search(text):
+            raise _Fail(keys + [name], f"names a local file ({text.strip()[:80]!r}); cite the page or "
+                        "statute itself, with its URL and the day it was read")
+        if _RESEARCH_NOTE.search(text):
+            raise _Fail(keys + [name], "cites a research note; research notes are leads, not sources: "
+                        "cite the pages they relayed, each with its URL and the day it was read")
+    if href is not None and not re.match(r"https?://[^\s/]+\.[^\s/]+", href):
+        raise _Fail(keys + ["href"], f"{href!r} is not a web address (https://...)")
     seen = _as_date(raw.get("seen")) if raw.get("seen") is not None else None
     if href and seen is None:
         raise _Fail(keys + ["seen"], "a web source needs `seen: YYYY-MM-DD` (the day it was read)")
     kind = raw.get("kind")
-    if kind is not None and kind not in SOURCE_KINDS:
+    if kind is not None and (not isinstance(kind, str) or kind not in SOURCE_KINDS):
         raise _Fail(keys + ["kind"], f"unknown source kind {kind!r}; accepted: {', '.join(sorted(SOURCE_KINDS))}")
-    return Source(sid, title.strip(), href, seen, kind, raw.get("citation"))
+    citation = raw.get("citation")
+    if citation is not None and not isinstance(citation, str):
+        raise _Fail(keys + ["citation"], "a citation is text, e.g. 49 U.S.C. 30112(b)(9)")
+    if need_href and not href and not (kind in PRINTED_KINDS and citation):
+        raise _Fail(keys + ["href"], "a source needs `href:` (the page read), unless it is a printed statute "
+                    "or regulation: `kind: statute` or `regulation` with its `citation:`")
+    return Source(sid, title.strip(), href, seen, kind, citation)
 
 
 def _parse_refs(raw: Any, sources: dict[str, Source], keys: list) -> tuple[Source, ...]:

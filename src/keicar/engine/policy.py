@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,13 @@ from .parameters import (
 )
 
 POLICY_ROOT = Path(__file__).resolve().parent.parent / "policies"
+#: A policy is a page of YAML; a larger file is refused before it is read.
+MAX_BYTES = 1 << 20
+#: Deepest nesting of mappings and lists a policy may use (the format needs about 6).
+MAX_DEPTH = 32
+#: Most YAML nodes (scalars, lists, mappings) a policy may hold: a shipped one has ~200, and
+#: building Python objects from YAML costs ~30 µs a node.
+MAX_NODES = 20_000
 POLICY_KEYS = frozenset(
     "policy title summary hypothetical category fmvss_baseline_class sources changes adds notes".split()
 )
@@ -144,6 +152,64 @@ def _mirror(raw: Any, law: Law, fail_key: list) -> tuple[list[Value], Parameter]
     return [Value(since, entry.value, entry.references, entry.confidence, note)], src
 
 
+class _PolicyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The safe loader, except that a date that does not exist (``2027-13-45``) stays text,
+    so that the validator names its key instead of the YAML library raising ValueError."""
+
+
+def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)
+
+
+_PolicyLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+
+
+def _read_yaml(file: Path) -> Any:
+    """A user's policy file as Python data, or a one-line PolicyError naming the file (and the
+    line). Files over MAX_BYTES, text that is not UTF-8, anchors and aliases (an alias bomb
+    expands a few hundred bytes into gigabytes), nesting deeper than MAX_DEPTH and more than
+    MAX_NODES values are refused before anything is built, so any file is answered quickly."""
+    try:
+        size = file.stat().st_size
+        if size > MAX_BYTES:
+            raise PolicyError(f"{file}: {size:,} bytes; a policy file is at most {MAX_BYTES:,} bytes (1 MiB)")
+        with file.open("rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise PolicyError(f"{file}: cannot be read ({exc.strerror or type(exc).__name__})") from None
+    if len(data) > MAX_BYTES:  # grew since stat, or a special file
+        raise PolicyError(f"{file}: a policy file is at most {MAX_BYTES:,} bytes (1 MiB)")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise PolicyError(f"{file}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8") from None
+    try:
+        depth = nodes = 0
+        for event in yaml.parse(text, Loader=_PolicyLoader):
+            line = event.start_mark.line + 1
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise PolicyError(f"{file}:{line}: more than {MAX_NODES:,} YAML values; a policy file has a few hundred")
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+                raise PolicyError(f"{file}:{line}: YAML anchors and aliases (&name, *name) are not accepted in a policy file; write the value out")
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise PolicyError(f"{file}:{line}: nested more than {MAX_DEPTH} levels deep; a policy needs about 6")
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+        return yaml.load(text, Loader=_PolicyLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = " ".join(str(getattr(exc, "problem", None) or "").split())
+        raise PolicyError(f"{file}:{mark.line + 1 if mark else 1}: not valid YAML"
+                          + (f" ({problem})" if problem else "")) from None
+
+
 def load_policy(file: str | Path, base: Law) -> Policy:
     """Read and validate a policy file against ``base``. Raises PolicyError (one line)."""
     file = Path(file)
@@ -154,11 +220,7 @@ def load_policy(file: str | Path, base: Law) -> Policy:
         else:
             names = ", ".join(sorted(p.stem for p in POLICY_ROOT.glob("*.yaml")))
             raise PolicyError(f"{file}: no such policy file; shipped policies: {names}")
-    try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise PolicyError(f"{file}:{mark.line + 1 if mark else 1}: not valid YAML") from None
+    raw = _read_yaml(file)
     if not isinstance(raw, dict):
         raise PolicyError(f"{file}: a policy file is a mapping (policy, title, changes, adds)")
     try:
@@ -168,26 +230,55 @@ def load_policy(file: str | Path, base: Law) -> Policy:
         raise PolicyError(f"{file}: {key}: {fail.message}") from None
 
 
+def _dotted(raw: Any) -> bool:
+    return isinstance(raw, str) and all(part.strip() for part in raw.split("."))
+
+
+def _check_spec(spec: dict, keys: list) -> None:
+    """The parts of a new parameter the law's own parser trusts its (reviewed) files for."""
+    if "unit" in spec and not isinstance(spec["unit"], str):
+        raise _Fail(keys + ["unit"], "a unit is a word such as mm, mph, bool, text")
+    allowed = spec.get("values_allowed")
+    if allowed is not None and (not isinstance(allowed, list) or not all(isinstance(a, str) for a in allowed)):
+        raise _Fail(keys + ["values_allowed"], "a list of words")
+
+
+def _check_values(param: Parameter, keys: list) -> None:
+    for v in param.values:
+        items = v.value if isinstance(v.value, tuple) else (v.value,)
+        if any(isinstance(x, float) and not math.isfinite(x) for x in items):
+            raise _Fail(keys + ["values", v.since.isoformat()], f"{v.value!r} is not a finite number; null means no limit")
+        if v.since == dt.date.min:
+            raise _Fail(keys + ["values", v.since.isoformat()], "a date after 0001-01-01")
+
+
 def _build(raw: dict, file: Path, base: Law) -> Policy:
-    unknown = sorted(set(raw) - POLICY_KEYS)
-    if unknown:
-        raise _Fail([unknown[0]], f"unknown key; accepted: {', '.join(sorted(POLICY_KEYS))}")
+    bad_key = next((k for k in raw if not isinstance(k, str) or k not in POLICY_KEYS), None)
+    if bad_key is not None:
+        raise _Fail([bad_key], f"unknown key; accepted: {', '.join(sorted(POLICY_KEYS))}")
     for key in ("policy", "title"):
         if not isinstance(raw.get(key), str):
             raise _Fail([key], "required (a string)")
+    for key in ("category", "fmvss_baseline_class"):
+        if raw.get(key) is not None and not _dotted(raw[key]):
+            raise _Fail([key], "a name, e.g. us.microcar / passenger_car")
     hypothetical = raw.get("hypothetical", False)
     if not isinstance(hypothetical, bool):
         raise _Fail(["hypothetical"], "true or false")
     sources_raw = raw.get("sources") or {}
     if not isinstance(sources_raw, dict):
         raise _Fail(["sources"], "`sources:` maps ids to {title, href, seen, kind}")
-    sources = {sid: _parse_source(sid, s, ["sources", sid]) for sid, s in sources_raw.items()}
+    # A policy may cite a sandbox or a draft with no page to read; never a local file.
+    sources = {sid: _parse_source(sid, s, ["sources", sid], need_href=False) for sid, s in sources_raw.items()}
     changes, adds = raw.get("changes") or {}, raw.get("adds") or {}
     if not changes and not adds:
         raise _Fail(["changes"], "a policy needs `changes:` or `adds:` (or both)")
     for name, section in (("changes", changes), ("adds", adds)):
         if not isinstance(section, dict):
             raise _Fail([name], "maps parameter paths to {values: ...}")
+        bad_path = next((p for p in section if not _dotted(p)), None)
+        if bad_path is not None:
+            raise _Fail([name, bad_path], "a parameter path is dotted names, e.g. us.microcar.max_length_mm")
 
     policy = Policy(raw["policy"], raw["title"], str(raw.get("summary", "")).strip(), hypothetical,
                     raw.get("category"), raw.get("fmvss_baseline_class"), file)
@@ -203,6 +294,7 @@ def _build(raw: dict, file: Path, base: Law) -> Policy:
                                       "values_allowed": old.values_allowed}, sources, keys, file)
         first = new.values[0].since
         merged = [v for v in old.values if v.since < first] + new.values
+        _check_values(new, keys)
         policy.params[path] = Parameter(path, old.description, old.unit, merged, old.values_allowed, file)
         for v in new.values:
             policy.provisions.append(Provision("change", path, v.since, old.at(v.since - dt.timedelta(days=1)),
@@ -210,8 +302,6 @@ def _build(raw: dict, file: Path, base: Law) -> Policy:
 
     for path, spec in adds.items():
         keys = ["adds", path]
-        if not isinstance(path, str) or not all(path.split(".")):
-            raise _Fail(keys, "a parameter path is dotted names, e.g. us.microcar.max_length_mm")
         if base.has(path):
             raise _Fail(keys, f"{path!r} already exists in the law; put it under `changes:`")
         if not isinstance(spec, dict):
@@ -221,7 +311,9 @@ def _build(raw: dict, file: Path, base: Law) -> Policy:
             param = Parameter(path, str(spec.get("description", src.description)).strip(), src.unit,
                               values, src.values_allowed, file)
         else:
+            _check_spec(spec, keys)
             param = _parse_parameter(path, spec, sources, keys, file)
+            _check_values(param, keys)
         policy.params[path] = param
         for v in param.values:
             policy.provisions.append(Provision("add", path, v.since, None, v.value, param.unit,

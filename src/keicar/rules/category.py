@@ -3,7 +3,8 @@
 
 A category is a parameter prefix (``us.federal.fmvss.lsv``, ``us.microcar``). Its limits are
 the parameters below that exist under the prefix, each read on the date asked; a limit whose
-value is null imposes nothing. The names follow the LSV definition already in
+value is null imposes nothing, and a category none of whose limits has a value on that date
+(not yet, or no longer, in force) admits nobody. The names follow the LSV definition already in
 ``law/us/federal/fmvss.yaml`` (``max_speed_mph``, ``min_speed_mph_exclusive``,
 ``max_gvwr_lb_exclusive``, ``trucks_included``), so today's LSV class is read as it stands.
 Limits that are not a property of the vehicle (``max_posted_speed_mph``: the roads it may
@@ -49,9 +50,11 @@ def checks(law: Law, prefix: str, columns: set[str] | None = None) -> tuple[list
     skipped: list[str] = []
     present = [n for n in LIMITS if law.has(f"{prefix}.{n}")]
     if present:
-        first = f"{prefix}.{present[0]}"
-        out.append(Check("category_in_force", "Category in force", ON, E.FirstDate(first),
-                         op=">=", unit="date"))
+        # In force while at least one of its limits has a value on the date asked: before the
+        # first one takes effect, or once every one has become null, it admits nobody.
+        in_force = E.Or(tuple(~E.Param(f"{prefix}.{n}", ON).is_null() for n in present))
+        out.append(Check("category_in_force", "Category in force (a limit has a value)", in_force,
+                         E.Lit(True), op="==", unit="bool"))
     for name in present:
         label, col, op, unit = LIMITS[name]
         if columns is not None and col not in columns:

@@ -13,17 +13,27 @@ as read. Each partition goes through ``keicar.batch.run.Job`` (the validation an
 ``keicar.api.screen_frame``) in Polars via ``mapInArrow``: there is one rule implementation,
 and Spark only moves the data. Rows are numbered 1.. in the DataFrame's partition order
 (for a single file read by Spark: file order).
+
+Spark starts its Python workers with ``$PYSPARK_PYTHON``, or ``python3`` from the PATH, which
+need not be the interpreter keicar is installed in (the workers then fail to import it). When
+``PYSPARK_PYTHON`` is unset, importing this module sets it to this interpreter
+(``sys.executable``), and ``screen`` points a local session made earlier at it too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import sys
 from pathlib import Path
 from typing import Any, Iterator
 
 from ..vehicle import InputError
 
 ROW = "row"
+#: Whether the user chose the workers' Python (then keicar leaves it alone).
+_PYTHON_CHOSEN = "PYSPARK_PYTHON" in os.environ
+os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
 _LOW_BITS = (1 << 33) - 1  # monotonically_increasing_id: partition id << 33 | position
 
 
@@ -54,6 +64,17 @@ def _spark_schema(frame):
     return from_arrow_schema(_spark_ready(frame).to_arrow().schema)
 
 
+def _workers_use_this_python(spark) -> None:
+    """A session made before this module was imported read PYSPARK_PYTHON while it was unset and
+    starts its workers with ``python3``; on a local master, give them this interpreter."""
+    try:
+        sc = spark.sparkContext
+    except Exception:  # Spark Connect: the server runs its own Python
+        return
+    if not _PYTHON_CHOSEN and sc.master.startswith("local") and sc.pythonExec == "python3":
+        sc.pythonExec = sys.executable
+
+
 def with_row_numbers(df):
     """Number the rows 1.. in partition order, in the JVM (one count per partition)."""
     from pyspark.sql import functions as F
@@ -78,6 +99,7 @@ def screen(df, on: Any = None, month_reading: str | None = None, mapping: list[s
     """(screened, rejects) Spark DataFrames for a Spark DataFrame of listings (lazy, like Spark)."""
     from ..batch.run import Job
 
+    _workers_use_this_python(df.sparkSession)
     today = today or dt.date.today()
     empty = _empty_polars(df.schema)
     job = Job.make(empty.schema, on=on, month_reading=month_reading, mapping=mapping, units=units, today=today)
@@ -108,12 +130,7 @@ def screen(df, on: Any = None, month_reading: str | None = None, mapping: list[s
 
 def session(master: str = "local[*]"):
     """A local SparkSession whose Python workers use this interpreter (where keicar is)."""
-    import os
-    import sys
-
     from pyspark.sql import SparkSession
-
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
 
     spark = (SparkSession.builder.master(master).appName("keicar")
             .config("spark.ui.enabled", "false")
