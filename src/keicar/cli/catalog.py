@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from .main import app
-from .render import add_row, esc
+from .render import esc, fields_named
 from .render import console as make_console
 
 
@@ -73,7 +73,8 @@ def when(
     """From when the first and the last builds of a generation may be imported to the US."""
     from ..eligibility import when as run
 
-    r = run(code, make, on, month_reading)
+    with fields_named(chassis="code"):
+        r = run(code, make, on, month_reading)
     if as_json:
         from .render import print_json
 

@@ -13,7 +13,9 @@ from ..vehicle import InputError
 
 app = typer.Typer(
     name="keicar",
-    help="The law around Japanese kei vehicles, as dated, cited, testable code.",
+    help="The law around Japanese kei vehicles, as dated, cited, testable code.\n\n"
+         "Exit codes: 0 answered; 1 not found (lookup) or the output could not be written (closed or "
+         "broken pipe); 2 bad input (one line on stderr naming the option); 3 bad law data.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -30,6 +32,9 @@ from . import policy as _policy  # noqa: E402,F401
 from . import screen as _screen  # noqa: E402,F401
 from . import serve as _serve  # noqa: E402,F401
 from . import states as _states  # noqa: E402,F401
+from .examples import attach as _attach_examples  # noqa: E402
+
+_attach_examples(app)
 
 
 def _command(argv: list[str]):
@@ -71,11 +76,7 @@ def _root(
     version: bool = typer.Option(False, "--version", is_eager=True, callback=_version,
                                  help="Print keicar's version and exit."),
 ) -> None:
-    """The law around Japanese kei vehicles, as dated, cited, testable code.
-
-    Exit codes: 0 answered; 1 not found (lookup, when) or the output could not be written
-    (closed or broken pipe); 2 bad input (one line on stderr naming the option); 3 bad law data.
-    """
+    """Options of ``keicar`` itself (before the command)."""
 
 
 def _output_closed() -> None:
@@ -104,6 +105,12 @@ class _ClosedStdout:
         return False
 
 
+def _error(message: str) -> None:
+    """One line on stderr, whatever the message quotes (a file name may hold a line break)."""
+    text = " ".join(str(message).replace("\r", "\n").split("\n"))
+    print(f"keicar: error: {text}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> None:
     """The ``keicar`` command. ``argv``: the arguments (default ``sys.argv[1:]``)."""
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -115,7 +122,7 @@ def main(argv: list[str] | None = None) -> None:
         if isinstance(code, int) and code:
             sys.exit(code)
     except InputError as exc:
-        print(f"keicar: error: {option_name(exc.field, argv)}: {exc.message}", file=sys.stderr)
+        _error(f"{option_name(exc.field, argv)}: {exc.message}")
         sys.exit(2)
     except LawError as exc:
         print(f"keicar: law data error: {exc}", file=sys.stderr)
@@ -132,13 +139,13 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(1)
     except OSError as exc:  # a path the user gave that the system refuses (too long, a folder, ...)
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"keicar: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        _error(f"{where}{exc.strerror or exc}")
         sys.exit(2)
     except Exception as exc:
         if type(exc).__name__ == "NoArgsIsHelpError":  # help was printed
             sys.exit(0)
         if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):  # click/typer usage errors
-            print(f"keicar: error: {exc.format_message()}", file=sys.stderr)
+            _error(exc.format_message())
             sys.exit(exc.exit_code or 2)
         if os.environ.get("KEICAR_DEBUG"):
             raise
