@@ -1,6 +1,12 @@
 """Fuzzing the keicar command in-process, through the real ``main()`` entry: every command,
 with hostile option values. Whatever the input, the answer is an exit code keicar documents,
-never a traceback or an internal error, and a refusal (exit 2) is one line on stderr."""
+never a traceback or an internal error, a ``--json`` answer is strict JSON, and a refusal
+(exit 2) is one line on stderr.
+
+Not fuzzed here: ``sample`` (its job is to write a file of the size asked), ``policy run`` (a
+whole-table run, seconds per example), ``data validate`` (no input), and ``serve`` with a port
+that would start the server. Before the fixes of issue 10, 1,000 examples of this strategy
+found 13 failures (4 kinds); after them, none."""
 
 from __future__ import annotations
 

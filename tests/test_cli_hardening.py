@@ -220,9 +220,10 @@ def test_broken_pipe_ends_quietly(args):
     assert r.returncode == 1 and r.stderr == ""
 
 
-def test_closed_stdout_ends_quietly():
-    """``keicar check --example --json >&-``"""
+@pytest.mark.parametrize("args", ["check --example --json", "check --example", "states", "lookup ZZZ9", "--help"])
+def test_closed_stdout_ends_quietly(args):
+    """``keicar check --example --json >&-``: exit 1, nothing on stderr."""
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src")}
-    r = subprocess.run(f"'{sys.executable}' -m keicar check --example --json >&-", shell=True,
+    r = subprocess.run(f"'{sys.executable}' -m keicar {args} >&-", shell=True,
                        stderr=subprocess.PIPE, text=True, timeout=60, env=env)
     assert r.returncode == 1 and r.stderr == ""

@@ -3,6 +3,7 @@ registers itself on ``app``; this module only turns errors into one-line message
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 
@@ -91,18 +92,24 @@ def _output_closed() -> None:
         pass
 
 
-class _ClosedStdout:
+class _ClosedStdout(io.TextIOBase):
     """Stands in for a stdout that was closed before keicar started (``>&-``): writing to it
     fails like writing to a pipe nobody reads."""
 
     def write(self, _text: str) -> int:
         raise BrokenPipeError(32, "standard output is closed")
 
-    def flush(self) -> None:
-        pass
+    def fileno(self) -> int:  # rich points the closed descriptor at /dev/null on a broken pipe
+        return 1
 
-    def isatty(self) -> bool:
-        return False
+
+def _flush() -> None:
+    """Write out what is buffered now, so that a reader that has gone is noticed here."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _output_closed()
+        sys.exit(1)
 
 
 def _error(message: str) -> None:
@@ -118,7 +125,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.stdout = _ClosedStdout()
     try:
         code = app(args=argv, prog_name="keicar", standalone_mode=False)
-        sys.stdout.flush()
+        _flush()
         if isinstance(code, int) and code:
             sys.exit(code)
     except InputError as exc:
@@ -128,6 +135,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"keicar: law data error: {exc}", file=sys.stderr)
         sys.exit(3)
     except typer.Exit as exc:
+        _flush()
         sys.exit(exc.exit_code)
     except typer.Abort:
         print("keicar: aborted", file=sys.stderr)
