@@ -29,10 +29,8 @@ def fmvss(
         klass = rules.CLASSES[key]
         result = {"class": klass, "standards": rules.for_class(law, klass)}
     else:
-        from ..engine.policy import load_policy
+        from ..engine.policy import POLICY_ROOT, load_policy, shipped_policies
         from ..policy_run import resolve_on
-
-        from ..engine.policy import POLICY_ROOT, shipped_policies
 
         if not (_is_file(cls) or _is_file(POLICY_ROOT / f"{key}.yaml")):
             names = ", ".join(p.stem for p in shipped_policies())
