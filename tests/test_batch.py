@@ -193,7 +193,7 @@ def test_cli_counts_and_errors(tmp_path):
     ok = run_cli("screen", str(tmp_path / "in.csv"), "--out", str(tmp_path / "o.csv"), "--on", "2026-11-24")
     assert ok.returncode == 0, ok.stderr
     assert ok.stderr.startswith("read 200 = written ")
-    for args, option in [(["missing.csv"], "--in"), ([str(tmp_path / "in.csv"), "--units", "cc=gallon"], "--units"),
+    for args, option in [(["missing.csv"], "IN"), ([str(tmp_path / "in.csv"), "--units", "cc=gallon"], "--units"),
                          ([str(tmp_path / "in.csv"), "--engine", "dask"], "--engine"),
                          ([str(tmp_path / "in.csv"), "--on", "1950-01-01"], "--on")]:
         bad = run_cli("screen", *args, "--out", str(tmp_path / "x.csv"))
@@ -201,11 +201,11 @@ def test_cli_counts_and_errors(tmp_path):
         assert bad.stderr.startswith(f"keicar: error: {option}: ")
     (tmp_path / "x.txt").write_text("a,b\n")
     bad = run_cli("screen", str(tmp_path / "x.txt"), "--out", str(tmp_path / "x.csv"))
-    assert bad.returncode == 2 and "--in:" in bad.stderr
+    assert bad.returncode == 2 and "keicar: error: IN:" in bad.stderr
 
 
 def test_unreadable_file_is_one_line(tmp_path):
     (tmp_path / "bad.parquet").write_bytes(b"not parquet at all")
     bad = run_cli("screen", str(tmp_path / "bad.parquet"), "--out", str(tmp_path / "x.csv"))
-    assert bad.returncode == 2 and bad.stderr.startswith("keicar: error: --in: cannot read"), bad.stderr
+    assert bad.returncode == 2 and bad.stderr.startswith("keicar: error: IN: cannot read"), bad.stderr
 

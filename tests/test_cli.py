@@ -1,5 +1,7 @@
 """The keicar command as a user meets it: exit codes, one-line errors, the JSON contract."""
 
+import contextlib
+import io
 import json
 import subprocess
 import sys
@@ -7,6 +9,7 @@ import sys
 import pytest
 
 from conftest import load_cases
+from keicar.cli.main import main
 
 TRUCK = ["--built", "1999-05", "--body", "truck", "--length-mm", "3395", "--width-mm", "1475",
          "--height-mm", "1765", "--cc", "658", "--on", "2026-11-24"]
@@ -15,6 +18,28 @@ TRUCK = ["--built", "1999-05", "--body", "truck", "--length-mm", "3395", "--widt
 def keicar(*args):
     return subprocess.run([sys.executable, "-m", "keicar", *args], capture_output=True, text=True,
                           timeout=60)
+
+
+def run(argv: list[str]) -> tuple[int, str, str]:
+    """``keicar ARGV`` in this process, through the real ``main()``: (exit code, stdout,
+    stderr). An exception that escapes ``main`` is reported as a traceback on stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    code = 0
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            main(argv)
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except BaseException as exc:  # noqa: BLE001 - an escaped exception is a finding
+        return -1, out.getvalue(), f"Traceback: {type(exc).__name__}: {exc}"
+    return code, out.getvalue(), err.getvalue()
+
+
+def strict_json(text: str):
+    """``json.loads`` that refuses NaN and Infinity, as strict JSON parsers do."""
+    def refuse(name):
+        raise ValueError(f"{name} is not a JSON number")
+    return json.loads(text, parse_constant=refuse)
 
 
 def test_example_runs_and_shows_verdict_then_rules():

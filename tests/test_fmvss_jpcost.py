@@ -91,7 +91,7 @@ def cli(*args):
 @pytest.mark.parametrize("args, field", [
     (("jp-cost", "--years", "0"), "--years"), (("jp-cost", "--cc", "big"), "--cc"),
     (("jp-cost", "--first-registered", "2019-02-30"), "--first-registered"),
-    (("fmvss", "--class", "bus"), "--policy"),
+    (("fmvss", "--class", "bus"), "--class"),
 ])
 def test_bad_inputs_one_line_exit_2(args, field):
     out = cli(*args)

@@ -185,7 +185,7 @@ def test_cli_states(tmp_path):
     r = keicar("state", "TX", "--on", "2025-09-01", "--json")
     assert json.loads(r.stdout)["effective"] == "2025-09-01"
     r = keicar("state", "QQ")
-    assert r.returncode == 2 and r.stderr.startswith("keicar: error: --state:")
+    assert r.returncode == 2 and r.stderr.startswith("keicar: error: CODE:")
     r = keicar("check", "--example", "--state", "ZZ")
     assert r.returncode == 2 and "--state:" in r.stderr and "\n" == r.stderr[-1] and r.stderr.count("\n") == 1
     r = keicar("check", "--example", "--state", "RI", "--registered", "31-05-2024")

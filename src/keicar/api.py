@@ -35,8 +35,6 @@ def resolve_on(raw: Any, law: Law, today: dt.date | None = None) -> dt.date:
     first = earliest_on(law)
     if on < first:
         raise InputError("on", f"{on} is before {first}, the first date keicar encodes US import law for")
-    if on.year > 2100:
-        raise InputError("on", f"{on} is too far ahead; use a date up to 2100-12-31")
     return on
 
 

@@ -25,9 +25,11 @@ from .vehicle import BODIES, InputError, parse_built, parse_date
 
 MODES = ("ocean", "air")
 MAX_USD = 10_000_000  # input sanity (a typo guard), not law
+#: Yen per US dollar keicar accepts (input sanity: a rate outside it is a typo or an inverted rate).
+FX_JPY_PER_USD = (50, 500)
 
 
-def money(field: str, raw: Any, required: bool = False) -> float | None:
+def money(field: str, raw: Any, required: bool = False, limit: float = MAX_USD) -> float | None:
     if raw is None or raw == "":
         if required:
             raise InputError(field, "missing; give an amount in US dollars")
@@ -38,9 +40,27 @@ def money(field: str, raw: Any, required: bool = False) -> float | None:
         raise InputError(field, f"{raw!r} is not a number") from None
     if v != v or v < 0:
         raise InputError(field, f"{raw} is negative or not a number; give an amount of 0 or more")
-    if v > MAX_USD:
-        raise InputError(field, f"{raw} is implausibly large (over {MAX_USD:,})")
+    if v > limit:
+        raise InputError(field, f"{raw} is implausibly large (over {limit:,})")
     return v
+
+
+def price_from_yen(price_jpy: Any, fx_jpy_per_usd: Any) -> tuple[float, float]:
+    """(price in USD, rate) from a yen price and the user's rate, both within sanity bounds."""
+    lo, hi = FX_JPY_PER_USD
+    jpy = money("price_jpy", price_jpy, limit=MAX_USD * hi)
+    if fx_jpy_per_usd in (None, ""):
+        raise InputError("fx_jpy_per_usd", "missing; with --price-jpy give the yen per dollar rate (keicar uses no network)")
+    try:
+        fx = float(fx_jpy_per_usd)
+    except (TypeError, ValueError):
+        raise InputError("fx_jpy_per_usd", f"{fx_jpy_per_usd!r} is not a number") from None
+    if not lo <= fx <= hi:
+        raise InputError("fx_jpy_per_usd", f"{fx_jpy_per_usd} is outside the plausible range {lo}–{hi} yen per dollar")
+    price = jpy / fx
+    if price > MAX_USD:
+        raise InputError("price_jpy", f"{price_jpy} yen at {fx:g} yen per dollar is implausibly large (over {MAX_USD:,} USD)")
+    return price, fx
 
 
 def _round(x: Any) -> Any:
@@ -95,8 +115,6 @@ def landed_cost(*, body: Any = None, built: Any = None, price_usd: Any = None, p
     first = earliest_entry(law)
     if entry < first:
         raise InputError("entry_date", f"{entry} is before {first}, the first date keicar encodes every customs rate for")
-    if entry.year > 2100:
-        raise InputError("entry_date", f"{entry} is too far ahead; use a date up to 2100-12-31")
     if b_start > entry:
         raise InputError("built", f"{built} is after the entry date ({entry})")
     mode = str(mode or "ocean").strip().lower()
@@ -106,13 +124,7 @@ def landed_cost(*, body: Any = None, built: Any = None, price_usd: Any = None, p
         raise InputError("price_usd", "give either --price-usd or --price-jpy, not both")
     fx = None
     if price_jpy not in (None, ""):
-        jpy = money("price_jpy", price_jpy)
-        if fx_jpy_per_usd in (None, ""):
-            raise InputError("fx_jpy_per_usd", "missing; with --price-jpy give the yen per dollar rate (keicar uses no network)")
-        fx = money("fx_jpy_per_usd", fx_jpy_per_usd)
-        if not fx:
-            raise InputError("fx_jpy_per_usd", "must be more than 0 yen per dollar")
-        price = jpy / fx
+        price, fx = price_from_yen(price_jpy, fx_jpy_per_usd)
     else:
         price = money("price_usd", price_usd, required=True)
     freight = money("freight_usd", freight_usd) or 0.0

@@ -20,7 +20,7 @@ from .engine import expr as E
 from .engine.explain import Evaluator
 from .engine.parameters import Law, default_law
 from .rules import federal
-from .vehicle import InputError
+from .vehicle import parse_month
 
 #: The date from which road import is allowed: both NHTSA's and EPA's ages are reached.
 ROAD_FROM = E.MaxOf((federal.nhtsa_eligible_from(), federal.epa_eligible_from))
@@ -87,10 +87,7 @@ def month_calendar(month: str, month_reading: str | None = None, law: Law | None
     last builds, become importable (road import, NHTSA and EPA) during that month."""
     law = law or default_law()
     text = str(month or "").strip()
-    if len(text) != 7 or text[4] != "-" or not (text[:4] + text[5:]).isdigit() or not 1 <= int(text[5:]) <= 12:
-        raise InputError("month", f"{month!r} is not a month; use YYYY-MM")
-    y, m = int(text[:4]), int(text[5:])
-    last_day = dt.date(y, m, _cal.monthrange(y, m)[1])
+    last_day = parse_month("month", text)[1]
     on = resolve_on(last_day, law)  # the law in force at the end of the month
     reading = resolve_reading(month_reading)
     starting, finishing = [], []

@@ -9,6 +9,7 @@ from typing import Any
 
 from .engine.explain import Evaluator, jurisdictions
 from .engine.parameters import Law, Value
+from .jsonout import plain
 from .rules import states as S
 from .vehicle import InputError, parse_date
 
@@ -40,10 +41,6 @@ def resolve_registered(raw: Any, on: dt.date, built: dt.date, state: str | None)
     if registered < built:
         raise InputError("registered", f"{registered} is before the vehicle was built ({built})")
     return registered
-
-
-def _iso(v: Any) -> Any:
-    return v.isoformat() if isinstance(v, dt.date) else v
 
 
 def _used(ev: Evaluator, expr) -> tuple[Any, Value | None]:
@@ -95,7 +92,7 @@ def state_block(ev: Evaluator, law: Law, code: str, on: dt.date, us: dict) -> di
         citations += [c for c in s["citations"] if c not in citations]
     out.update({
         "applies_to": ev.eval(S.applies_to),
-        "effective": _iso(max(e.since for e in entries)) if entries else None,
+        "effective": plain(max(e.since for e in entries)) if entries else None,
         "confidence": ev.eval(S.confidence),
         "basis": ev.eval(S.basis),
         "citations": citations,
@@ -108,9 +105,9 @@ def state_block(ev: Evaluator, law: Law, code: str, on: dt.date, us: dict) -> di
     if gf_before is not None and gf_before.value is not None:
         gf_status = _entry(law, f"{PREFIX}.{code}.grandfather.status", on)
         out["grandfather"] = {
-            "registered_before": _iso(gf_before.value),
+            "registered_before": plain(gf_before.value),
             "status": gf_status.value if gf_status else None,
-            "registered": _iso(ev.row.get("registered")),
+            "registered": plain(ev.row.get("registered")),
             "citation": gf_before.citation,
         }
     not_checked = _not_checked(law, code, on)
@@ -132,7 +129,7 @@ def _not_checked(law: Law, code: str, on: dt.date) -> list[dict[str, Any]]:
         e = _entry(law, f"{PREFIX}.{code}.definition.{name}", on)
         if e is not None and e.value is not None:
             rows.append({"rule": name, "limit": e.value, "citation": e.citation,
-                         "effective": _iso(e.since), "confidence": e.confidence})
+                         "effective": plain(e.since), "confidence": e.confidence})
     return rows
 
 
@@ -143,7 +140,7 @@ def scheduled_changes(law: Law, code: str, on: dt.date) -> list[dict[str, Any]]:
         for v in p.values:
             if v.since > on:
                 out.append({"date": v.since.isoformat(), "parameter": p.path.split(".", 3)[3],
-                            "value": _iso(list(v.value) if isinstance(v.value, tuple) else v.value),
+                            "value": plain(v.value),
                             "citation": v.citation})
     return sorted(out, key=lambda r: (r["date"], r["parameter"]))
 

@@ -10,18 +10,11 @@ from typing import Any
 
 from .engine.explain import Evaluator
 from .engine.parameters import Law, Parameter, default_law
+from .jsonout import plain
 from .state_check import PREFIX, resolve_state, scheduled_changes, state_block, state_codes
 from .vehicle import InputError
 
 STATUSES = ("unrestricted", "restricted", "off_road_only", "prohibited", "unclear")
-
-
-def _iso(v: Any) -> Any:
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    if isinstance(v, tuple):
-        return list(v)
-    return v
 
 
 def _block(law: Law, code: str, on: dt.date, body: str) -> dict[str, Any]:
@@ -63,7 +56,7 @@ def all_summaries(law: Law, on: dt.date, status: str | None = None) -> list[dict
 def _timeline(p: Parameter) -> list[dict[str, Any]]:
     rows = []
     for v in p.values:
-        row = {"since": v.since.isoformat(), "value": _iso(v.value), "confidence": v.confidence,
+        row = {"since": v.since.isoformat(), "value": plain(v.value), "confidence": v.confidence,
                "basis": v.basis,
                "citation": v.citation, "references": [r.id for r in v.references]}
         if v.date_precision != "day":
@@ -71,7 +64,7 @@ def _timeline(p: Parameter) -> list[dict[str, Any]]:
         if v.note:
             row["note"] = " ".join(str(v.note).split())
         if v.disputed:
-            row["disputed"] = [dict(d) for d in v.disputed]
+            row["disputed"] = plain([dict(d) for d in v.disputed])
         rows.append(row)
     return rows
 
@@ -80,18 +73,20 @@ def record(law: Law, code: str, on: dt.date) -> dict[str, Any]:
     """One record in full: the answer on ``on``, every dated value, history, scheduled
     changes, definition, sources with the day they were seen, claims and confidence."""
     code = resolve_state(code, law)
+    if code is None:
+        raise InputError("state", f"missing; give a state code: {', '.join(state_codes(law))}")
     node = law.node(f"{PREFIX}.{code}")
     out = summary(law, code, on)
-    out["metadata"] = {k: _iso(v) for k, v in node.meta.items()
+    out["metadata"] = {k: plain(v) for k, v in node.meta.items()
                        if k in ("confidence", "last_reviewed", "notes")}
     if isinstance(out["metadata"].get("notes"), str):
         out["metadata"]["notes"] = " ".join(out["metadata"]["notes"].split())
     out["parameters"] = {p.path.split(".", 3)[3]: _timeline(p) for p in node.walk()}
     out["scheduled"] = scheduled_changes(law, code, on)
-    out["history"] = [{k: _iso(v) for k, v in h.items()} for h in node.meta.get("history") or []]
-    out["claims"] = [{k: _iso(v) for k, v in c.items()} for c in node.meta.get("claims") or []]
+    out["history"] = [{k: plain(v) for k, v in h.items()} for h in node.meta.get("history") or []]
+    out["claims"] = [{k: plain(v) for k, v in c.items()} for c in node.meta.get("claims") or []]
     out["sources"] = [
-        {"id": s.id, "title": s.title, "href": s.href, "seen": _iso(s.seen), "kind": s.kind,
+        {"id": s.id, "title": s.title, "href": s.href, "seen": plain(s.seen), "kind": s.kind,
          "citation": s.citation}
         for s in node.sources.values()
     ]
@@ -113,13 +108,13 @@ def audit(law: Law | None = None, today: dt.date | None = None, older_than: int 
             age = (today - s.seen).days if s.seen else None
             if age is None or (older_than is not None and age > older_than):
                 stale.append({"state": code, "source": s.id, "title": s.title, "href": s.href,
-                              "seen": _iso(s.seen), "age_days": age})
+                              "seen": plain(s.seen), "age_days": age})
         for p in node.walk():
             name = p.path.split(".", 3)[3]
             for v in p.values:
                 if v.disputed:
                     disputed.append({"state": code, "parameter": name, "since": v.since.isoformat(),
-                                     "value": _iso(v.value),
+                                     "value": plain(v.value),
                                      "claims": [str(d.get("claim")) for d in v.disputed]})
                 if v.confidence == "low":
                     low_values.append({"state": code, "parameter": name, "since": v.since.isoformat()})

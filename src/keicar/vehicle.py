@@ -25,9 +25,13 @@ BOUNDS: dict[str, tuple[float, float, str]] = {
     "ev_kw": (0.1, 1000, "kW"),
 }
 EARLIEST_BUILD = dt.date(1885, 1, 1)
+#: Every date keicar accepts, in any field of any command: from the first motor vehicle to a
+#: horizon the law data can be asked about (input sanity, not law). A command may narrow it,
+#: e.g. to the first date for which its law is encoded.
+DATES = (EARLIEST_BUILD, dt.date(2100, 12, 31))
 
-_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$", re.ASCII)
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
 
 
 class InputError(ValueError):
@@ -39,30 +43,54 @@ class InputError(ValueError):
         self.message = message
 
 
+def _outside(field: str, raw: Any, month: bool = False) -> InputError:
+    lo, hi = DATES
+    fmt = "%Y-%m" if month else "%Y-%m-%d"
+    shown = raw.isoformat() if isinstance(raw, dt.date) else repr(raw)
+    return InputError(field, f"{shown} is outside the accepted dates {lo.strftime(fmt)} to {hi.strftime(fmt)}")
+
+
+def _year(field: str, raw: Any, year: int, month: bool = False) -> int:
+    """``year``, if ``DATES`` has days in it (checked before ``dt.date()``, which has no year 0)."""
+    if not DATES[0].year <= year <= DATES[1].year:
+        raise _outside(field, raw, month)
+    return year
+
+
 def parse_date(field: str, raw: Any) -> dt.date:
+    """A day, ``YYYY-MM-DD``, within ``DATES``."""
     if isinstance(raw, dt.date):
+        if not DATES[0] <= raw <= DATES[1]:
+            raise _outside(field, raw)
         return raw
     m = _DAY.match(str(raw).strip())
     if not m:
         raise InputError(field, f"{raw!r} is not a date; use YYYY-MM-DD")
+    year = _year(field, raw, int(m[1]))
     try:
-        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        return dt.date(year, int(m[2]), int(m[3]))
     except ValueError:
         raise InputError(field, f"{raw!r} is not a real calendar date; use YYYY-MM-DD") from None
+
+
+def parse_month(field: str, raw: Any) -> tuple[dt.date, dt.date]:
+    """A month, ``YYYY-MM``, within ``DATES``: its first and last day."""
+    m = _MONTH.match(str(raw).strip())
+    if not m:
+        raise InputError(field, f"{raw!r} is not a month; use YYYY-MM")
+    year, month = _year(field, raw, int(m[1]), month=True), int(m[2])
+    if not 1 <= month <= 12:
+        raise InputError(field, f"{raw!r} has no month {month}; use YYYY-MM")
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def parse_built(raw: Any, field: str = "built") -> tuple[dt.date, dt.date, str]:
     """(first possible day, last possible day, precision) of a build date."""
     if isinstance(raw, dt.date):
-        return raw, raw, "day"
+        return parse_date(field, raw), raw, "day"
     text = str(raw).strip()
-    m = _MONTH.match(text)
-    if m:
-        year, month = int(m[1]), int(m[2])
-        if not 1 <= month <= 12:
-            raise InputError(field, f"{raw!r} has no month {month}; use YYYY-MM-DD or YYYY-MM")
-        last = calendar.monthrange(year, month)[1]
-        return dt.date(year, month, 1), dt.date(year, month, last), "month"
+    if _MONTH.match(text):
+        return (*parse_month(field, text), "month")
     if _DAY.match(text):
         d = parse_date(field, text)
         return d, d, "day"
@@ -148,8 +176,6 @@ def make_vehicle(
     if built is None or str(built).strip() == "":
         raise InputError("built", "missing; give the build date as YYYY-MM-DD or YYYY-MM")
     start, end, precision = parse_built(built)
-    if start < EARLIEST_BUILD:
-        raise InputError("built", f"{built} is before {EARLIEST_BUILD.year}; no motor vehicle is that old")
     if start > today:
         raise InputError("built", f"{built} is in the future (today is {today})")
     if body is None or str(body).strip() == "":

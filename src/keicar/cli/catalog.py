@@ -7,6 +7,7 @@ from typing import Optional
 import typer
 
 from .main import app
+from .render import esc, fields_named
 from .render import console as make_console
 
 
@@ -32,16 +33,16 @@ def lookup(
     extra = f" (stripped {', '.join(s for s in stripped if s)})" if any(stripped) else ""
     if not m.generations:
         hint = f" Nearest codes: {', '.join(m.suggestions)}." if m.suggestions else ""
-        console.print(f"[bold]{m.code}[/bold]{extra}: not in the catalog.{hint}")
+        console.print(f"[bold]{esc(m.code)}[/bold]{esc(extra)}: not in the catalog.{esc(hint)}")
         raise typer.Exit(1)
     many = len({g.make for g in m.generations}) > 1
-    console.print(f"[bold]{m.code}[/bold]{extra}: {len(m.generations)} generation(s)"
+    console.print(f"[bold]{esc(m.code)}[/bold]{esc(extra)}: {len(m.generations)} generation(s)"
                   + (" from several makes; narrow with --make" if many else ""))
     shown = ("body_type", "chassis_codes", "production_start", "production_end", "length_mm", "width_mm",
              "height_mm", "displacement_cc", "engine_codes", "stroke", "max_power_ps", "curb_weight_kg",
              "drive", "powertrain", "seats", "confidence")
     for g in m.generations:
-        t = Table(title=g.label, title_justify="left", show_header=False)
+        t = Table(title=esc(g.label), title_justify="left", show_header=False)
         t.add_column("field")
         t.add_column("value")
         for col in shown:
@@ -49,9 +50,9 @@ def lookup(
             if not v:
                 continue
             mark = " [yellow](unverified)[/yellow]" if col in g.unverified else ""
-            t.add_row(col, v + mark)
+            t.add_row(col, esc(v) + mark)
         console.print(t)
-    console.print(f"[dim]{m.as_dict()['build_date_note']}[/dim]")
+    console.print(f"[dim]{esc(m.as_dict()['build_date_note'])}[/dim]")
 
 
 def _dates_line(label: str, d: dict | None) -> str:
@@ -72,7 +73,8 @@ def when(
     """From when the first and the last builds of a generation may be imported to the US."""
     from ..eligibility import when as run
 
-    r = run(code, make, on, month_reading)
+    with fields_named(chassis="code"):
+        r = run(code, make, on, month_reading)
     if as_json:
         from .render import print_json
 

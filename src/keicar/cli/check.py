@@ -53,45 +53,45 @@ def check(
 
 
 def show(result: dict) -> None:
-    from .render import steps_table
+    from .render import esc, steps_table
 
     console = make_console()
-    console.print(f"[bold]{result['verdict']}[/bold]")
+    console.print(f"[bold]{esc(result['verdict'])}[/bold]")
     kei, us = result["kei"], result.get("us")
     console.print(steps_table(
-        f"Japan: kei standard in force when built (judged on {kei['judged_on']})", kei["checks"]))
+        f"Japan: kei standard in force when built (judged on {esc(kei['judged_on'])})", kei["checks"]))
     if kei["is_kei"] != kei["is_kei_today"] or kei["regime"] != kei["regime_today"]:
-        console.print(steps_table(f"Japan: today's kei standard ({kei['regime_today']})",
+        console.print(steps_table(f"Japan: today's kei standard ({esc(kei['regime_today'])})",
                                   kei["checks_today"]))
     for info in kei["info"]:
-        console.print(f"[dim]ⓘ {info['text']} ({info['citation']})[/dim]")
+        console.print(f"[dim]ⓘ {esc(info['text'])} ({esc(info['citation'])})[/dim]")
     if "import" in result:
         imp = result["import"]
-        console.print(steps_table(f"{imp['name']}, on {result['on']}", imp["checks"]))
+        console.print(steps_table(esc(f"{imp['name']}, on {result['on']}"), imp["checks"]))
         line = f"Eligible from {imp['eligible_from']}; path: {imp['path']}."
         if "approval_exempt_from" in imp:
             line += f" Approval-exempt from {imp['approval_exempt_from']}."
-        console.print(line)
+        console.print(esc(line))
         for note in imp["notes"]:
-            console.print(f"[dim]• {note}[/dim]")
+            console.print(f"[dim]• {esc(note)}[/dim]")
         return
     console.print(steps_table(f"United States, federal, on {result['on']}", us["checks"]))
     line = f"NHTSA eligible from {us['nhtsa_eligible_from']}"
     if "nhtsa_eligible_from_month_start" in us:
         line += (f" (month known only: {us['nhtsa_eligible_from_month_end']} reading the last day,"
                  f" {us['nhtsa_eligible_from_month_start']} reading the first; using {us['month_reading']})")
-    console.print(line + f"; EPA eligible from {us['epa_eligible_from']}; path: {us['path']}.")
+    console.print(esc(line + f"; EPA eligible from {us['epa_eligible_from']}; path: {us['path']}."))
     for note in us["notes"]:
-        console.print(f"[dim]• {note}[/dim]")
+        console.print(f"[dim]• {esc(note)}[/dim]")
     cat = result["vehicle"].get("catalog")
     if cat:
         filled = ", ".join(f + (" (unverified)" if f in cat["unverified"] else "") for f in cat["filled_from_catalog"])
-        console.print(f"[dim]• From the catalog ({cat['code']}: {'; '.join(cat['generations'])}): {filled or 'nothing'}. "
-                      f"{cat['build_date_note']}[/dim]")
+        console.print("[dim]" + esc(f"• From the catalog ({cat['code']}: {'; '.join(cat['generations'])}): "
+                                    f"{filled or 'nothing'}. {cat['build_date_note']}") + "[/dim]")
     papers = result.get("papers")
     if papers and papers["items"]:
-        console.print(f"Papers ({papers['path']}): " + ", ".join(i["item"] for i in papers["items"])
-                      + " — see keicar papers for citations.")
+        console.print(esc(f"Papers ({papers['path']}): " + ", ".join(i["item"] for i in papers["items"])
+                          + " — see keicar papers for citations."))
     if "state" in result:
         from .states import show_state_block
 

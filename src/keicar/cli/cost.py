@@ -7,6 +7,7 @@ from typing import Optional
 import typer
 
 from .main import app
+from .render import add_row, esc
 from .render import console as make_console
 
 
@@ -41,26 +42,26 @@ def cost(
     from rich.table import Table
 
     d = r["duty"]
-    t = Table(title=f"US landed cost, entry {r['entry_date']} (HTS {d['hts']}, duty {d['rate_percent']:g}%)",
+    t = Table(title=esc(f"US landed cost, entry {r['entry_date']} (HTS {d['hts']}, duty {d['rate_percent']:g}%)"),
               title_justify="left")
     for col in ("item", "USD", "in force since", "citation"):
         t.add_column(col, justify="right" if col == "USD" else "left")
     cv = r["customs_value"]
-    t.add_row("Vehicle price (customs value)", f"{cv['amount_usd']:,.2f}", cv["effective"] or "", cv["citation"] or "")
-    t.add_row("Freight + insurance (not dutiable)",
-              f"{r['transport']['freight_usd'] + r['transport']['insurance_usd']:,.2f}", "", "")
+    add_row(t, "Vehicle price (customs value)", f"{cv['amount_usd']:,.2f}", cv["effective"] or "", cv["citation"] or "")
+    add_row(t, "Freight + insurance (not dutiable)",
+            f"{r['transport']['freight_usd'] + r['transport']['insurance_usd']:,.2f}", "", "")
     for line in d["lines"] + r["fees"]:
         rate = f" {line['rate_percent']:g}%" if line.get("rate_percent") is not None else ""
-        t.add_row(line["label"] + rate, f"{line['amount_usd']:,.2f}", line.get("effective") or "",
-                  (line.get("citation") or "your figure") + (f" [{line['confidence']} confidence]"
-                                                           if line.get("confidence") in ("low", "medium") else ""))
+        add_row(t, line["label"] + rate, f"{line['amount_usd']:,.2f}", line.get("effective") or "",
+                (line.get("citation") or "your figure") + (f" [{line['confidence']} confidence]"
+                                                         if line.get("confidence") in ("low", "medium") else ""))
     t.add_row("[bold]Total landed[/bold]", f"[bold]{r['total_usd']:,.2f}[/bold]", "", "")
     console = make_console()
     console.print(t)
     for u in r["unclear"]:
-        console.print(f"[yellow]? {u['text']} ({u['citation']})[/yellow]")
+        console.print(f"[yellow]? {esc(u['text'])} ({esc(u['citation'])})[/yellow]")
     for n in r["notes"]:
-        console.print(f"[dim]• {n}[/dim]")
+        console.print(f"[dim]• {esc(n)}[/dim]")
 
 
 @app.command()

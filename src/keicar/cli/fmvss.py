@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Optional
 
 import typer
 
 from .main import app
+from .render import add_row, esc, fields_named
 from .render import console as make_console
 
 
@@ -27,14 +29,17 @@ def fmvss(
         klass = rules.CLASSES[key]
         result = {"class": klass, "standards": rules.for_class(law, klass)}
     else:
-        from ..engine.policy import load_policy
+        from ..engine.policy import POLICY_ROOT, load_policy, shipped_policies
         from ..policy_run import resolve_on
 
-        if not (cls.endswith(".yaml") or "/" in cls or key.replace("-", "").isalnum()):
-            raise InputError("class", f"{cls!r}: accepted: passenger, truck, lsv, or a policy file")
-        policy = load_policy(cls, law)
+        if not (_is_file(cls) or _is_file(POLICY_ROOT / f"{key}.yaml")):
+            names = ", ".join(p.stem for p in shipped_policies())
+            raise InputError("cls", f"{cls!r} is not a class or a policy; accepted: "
+                                    f"{', '.join(rules.CLASSES)}, a shipped policy ({names}) or a policy file")
+        with fields_named(policy="cls"):
+            policy = load_policy(cls, law)
         if not policy.category or not policy.fmvss_baseline_class:
-            raise InputError("class", f"{cls}: the policy names no category or fmvss_baseline_class")
+            raise InputError("cls", f"{cls}: the policy names no category or fmvss_baseline_class")
         on_d = resolve_on(on, policy)
         result = {"policy": policy.id, "hypothetical": policy.hypothetical, "on": on_d.isoformat(),
                   "baseline_class": policy.fmvss_baseline_class,
@@ -44,14 +49,21 @@ def fmvss(
     emit(result, as_json, _show)
 
 
+def _is_file(path) -> bool:
+    try:
+        return Path(path).is_file()
+    except (OSError, ValueError):  # a name too long, or holding a NUL: not a file
+        return False
+
+
 def _table(title: str, rows: list[dict]):
     from rich.table import Table
 
-    t = Table(title=title, title_justify="left")
+    t = Table(title=esc(title), title_justify="left")
     for col in ("FMVSS", "name", "49 CFR", "applicability"):
         t.add_column(col)
     for s in rows:
-        t.add_row(s["number"], s["name"], s["cfr"], s.get("applicability_confidence") or "—")
+        add_row(t, s["number"], s["name"], s["cfr"], s.get("applicability_confidence") or "—")
     return t
 
 
@@ -64,12 +76,13 @@ def _show(result: dict) -> None:
                       "secondary lists, not each standard's application clause.[/dim]")
         return
     label = " (HYPOTHETICAL)" if result["hypothetical"] else ""
-    console.print(f"[bold]{result['policy']}{label}[/bold] against {result['baseline_class']}, on {result['on']}")
+    console.print(f"[bold]{esc(result['policy'])}{label}[/bold] against {esc(result['baseline_class'])}, on {result['on']}")
     if not result["required_known"]:
-        console.print(f"The policy sets no {result['parameter']}: every standard of the class is kept.")
+        console.print(esc(f"The policy sets no {result['parameter']}: every standard of the class is kept."))
     console.print(_table(f"Kept ({len(result['kept'])})", result["kept"]))
     console.print(_table(f"Waived ({len(result['waived'])})", result["waived"]))
     if result["added"]:
         console.print(_table("Required, outside the class", result["added"]))
     if result.get("citation"):
-        console.print(f"[dim]List: {result['parameter']} from {result['effective']} ({result['citation']})[/dim]")
+        console.print("[dim]" + esc(f"List: {result['parameter']} from {result['effective']} ({result['citation']})")
+                      + "[/dim]")

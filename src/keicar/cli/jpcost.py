@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Optional
 
 import typer
 
 from .main import app
+from .render import add_row, esc
 from .render import console as make_console
 
 #: An example 1.0-1.5 L registered car (user inputs, not law).
 EXAMPLE_CC, EXAMPLE_WEIGHT_KG = 1300, 1000
+#: The first registration date this comparison takes (input sanity: the taxes start later).
+JP_COST_FROM = dt.date(1950, 1, 1)
 
 
 @app.command("jp-cost")
@@ -22,11 +26,9 @@ def jp_cost(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Kei vs a registered car over N years: annual taxes, weight tax, inspections, parking."""
-    import datetime as dt
-
     from ..engine.parameters import default_law
     from ..rules.japan_costs import compare
-    from ..vehicle import InputError, parse_date
+    from ..vehicle import DATES, InputError, parse_date
 
     try:
         n = int(years)
@@ -43,8 +45,8 @@ def jp_cost(
         if not lo <= nums[field] <= hi:
             raise InputError(field, f"{raw} is outside the plausible range {lo}-{hi}")
     first = parse_date("first_registered", first_registered) if first_registered else dt.date.today()
-    if not dt.date(1950, 1, 1) <= first <= dt.date(2100, 12, 31):
-        raise InputError("first_registered", f"{first} is outside 1950-2100")
+    if first < JP_COST_FROM:
+        raise InputError("first_registered", f"{first} is outside the accepted dates {JP_COST_FROM} to {DATES[1]}")
     result = compare(default_law(), first, n, nums["cc"], nums["weight_kg"])
     from .render import emit
 
@@ -64,13 +66,14 @@ def _show(r: dict) -> None:
             t.add_column(col)
         for i in b["items"]:
             cite = (i["citation"] or "no value encoded") + (f" [{i['confidence']}]" if i["confidence"] in ("low", "medium") else "")
-            t.add_row(i["what"], i["date"], "—" if i["amount"] is None else f"{i['amount']:,.0f}", i["effective"] or "—", cite)
+            add_row(t, i["what"], i["date"], "—" if i["amount"] is None else f"{i['amount']:,.0f}", i["effective"] or "—", cite)
         console.print(t)
         total = "unknown (a value is not encoded for a date used)" if b["total_jpy"] is None else f"{b['total_jpy']:,} JPY"
-        console.print(f"Total: {total}; inspections: every {b['inspection_first_years']} years first, at {', '.join(b['inspections']) or '—'}")
+        console.print(esc(f"Total: {total}; inspections: every {b['inspection_first_years']} years first, "
+                          f"at {', '.join(b['inspections']) or '—'}"))
         for k, v in b["parking"].items():
             if v:
-                console.print(f"  parking {k.replace('_', ' ')}: {'yes' if v['value'] else 'no'} ({v['citation']})")
+                console.print(esc(f"  parking {k.replace('_', ' ')}: {'yes' if v['value'] else 'no'} ({v['citation']})"))
     if r["registered_minus_kei_jpy"] is not None:
         console.print(f"[bold]The registered car costs {r['registered_minus_kei_jpy']:,} JPY more in these taxes.[/bold]")
-    console.print(f"[dim]Not encoded: {'; '.join(r['not_encoded'])}.[/dim]")
+    console.print(f"[dim]Not encoded: {esc('; '.join(r['not_encoded']))}.[/dim]")

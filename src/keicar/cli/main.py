@@ -3,6 +3,7 @@ registers itself on ``app``; this module only turns errors into one-line message
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 
@@ -13,7 +14,9 @@ from ..vehicle import InputError
 
 app = typer.Typer(
     name="keicar",
-    help="The law around Japanese kei vehicles, as dated, cited, testable code.",
+    help="The law around Japanese kei vehicles, as dated, cited, testable code.\n\n"
+         "Exit codes: 0 answered; 1 not found (lookup) or the output could not be written (closed or "
+         "broken pipe); 2 bad input (one line on stderr naming the option); 3 bad law data.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -32,35 +35,127 @@ from . import policy as _policy  # noqa: E402,F401
 from . import screen as _screen  # noqa: E402,F401
 from . import serve as _serve  # noqa: E402,F401
 from . import states as _states  # noqa: E402,F401
+from .examples import attach as _attach_examples  # noqa: E402
+
+_attach_examples(app)
 
 
-def option_name(field: str) -> str:
+def _command(argv: list[str]):
+    """The click command ``argv`` invokes (the group itself when none is named)."""
+    import click
+
+    cmd = typer.main.get_command(app)
+    for token in argv:
+        if isinstance(cmd, click.Group) and token in cmd.commands:
+            cmd = cmd.commands[token]
+        elif not token.startswith("-"):
+            break
+    return cmd
+
+
+def option_name(field: str, argv: list[str] | None = None) -> str:
+    """How the user names ``field`` on the command line of ``argv``: its option (``--class``
+    for ``cls``) or its argument (``IN``, ``CODE``); ``--field-name`` otherwise."""
+    import click
+
+    for param in getattr(_command(argv or []), "params", []):
+        if isinstance(param, click.Option) and param.name == field:
+            return next((o for o in param.opts if o.startswith("--")), param.opts[0])
+        if isinstance(param, click.Argument) and field in (param.name, param.human_readable_name.lower()):
+            return param.human_readable_name
     return "--" + field.replace("_", "-")
 
 
-def main() -> None:
+def _version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        typer.echo(f"keicar {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", is_eager=True, callback=_version,
+                                 help="Print keicar's version and exit."),
+) -> None:
+    """Options of ``keicar`` itself (before the command)."""
+
+
+def _output_closed() -> None:
+    """stdout is gone (a closed descriptor, or a reader that quit like ``head``): keep
+    Python from failing again when it flushes stdout at exit."""
     try:
-        code = app(standalone_mode=False)
+        fd = sys.__stdout__.fileno() if sys.__stdout__ is not None else 1
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+class _ClosedStdout(io.TextIOBase):
+    """Stands in for a stdout that was closed before keicar started (``>&-``): writing to it
+    fails like writing to a pipe nobody reads."""
+
+    def write(self, _text: str) -> int:
+        raise BrokenPipeError(32, "standard output is closed")
+
+    def fileno(self) -> int:  # rich points the closed descriptor at /dev/null on a broken pipe
+        return 1
+
+
+def _flush() -> None:
+    """Write out what is buffered now, so that a reader that has gone is noticed here."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _output_closed()
+        sys.exit(1)
+
+
+def _error(message: str) -> None:
+    """One line on stderr, whatever the message quotes (a file name may hold a line break)."""
+    text = " ".join(str(message).replace("\r", "\n").split("\n"))
+    print(f"keicar: error: {text}", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The ``keicar`` command. ``argv``: the arguments (default ``sys.argv[1:]``)."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if sys.stdout is None:
+        sys.stdout = _ClosedStdout()
+    try:
+        code = app(args=argv, prog_name="keicar", standalone_mode=False)
+        _flush()
         if isinstance(code, int) and code:
             sys.exit(code)
     except InputError as exc:
-        print(f"keicar: error: {option_name(exc.field)}: {exc.message}", file=sys.stderr)
+        _error(f"{option_name(exc.field, argv)}: {exc.message}")
         sys.exit(2)
     except LawError as exc:
         print(f"keicar: law data error: {exc}", file=sys.stderr)
         sys.exit(3)
     except typer.Exit as exc:
+        _flush()
         sys.exit(exc.exit_code)
     except typer.Abort:
         print("keicar: aborted", file=sys.stderr)
         sys.exit(130)
     except KeyboardInterrupt:
         sys.exit(130)
+    except BrokenPipeError:
+        _output_closed()
+        sys.exit(1)
+    except OSError as exc:  # a path the user gave that the system refuses (too long, a folder, ...)
+        where = f"{exc.filename}: " if exc.filename else ""
+        _error(f"{where}{exc.strerror or exc}")
+        sys.exit(2)
     except Exception as exc:
         if type(exc).__name__ == "NoArgsIsHelpError":  # help was printed
             sys.exit(0)
         if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):  # click/typer usage errors
-            print(f"keicar: error: {exc.format_message()}", file=sys.stderr)
+            _error(exc.format_message())
             sys.exit(exc.exit_code or 2)
         if os.environ.get("KEICAR_DEBUG"):
             raise

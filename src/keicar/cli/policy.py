@@ -7,6 +7,7 @@ from typing import Optional
 import typer
 
 from .main import app
+from .render import add_row, esc, fields_named
 from .render import console as make_console
 
 policy_app = typer.Typer(help="Policies as data: overlays on the law, compared with today.", no_args_is_help=True)
@@ -33,7 +34,8 @@ def show(
     from ..engine.parameters import default_law
     from ..engine.policy import load_policy
 
-    p = load_policy(file, default_law())
+    with fields_named(policy="file"):
+        p = load_policy(file, default_law())
     if as_json:
         from .render import print_json
 
@@ -66,7 +68,8 @@ def run(
     if chart and not chart.lower().endswith((".png", ".svg")):
         raise InputError("chart", f"{chart!r}: give a file name ending in .png or .svg")
     law = default_law()
-    p = load_policy(file, law)
+    with fields_named(policy="file"):
+        p = load_policy(file, law)
     frame = listings_frame(listings) if listings else None
     result = report(p, frame, on=on, law=law, source=listings or "catalog")
     if chart:
@@ -86,23 +89,25 @@ def _show(r: dict, chart: str | None) -> None:
 
     console = make_console()
     tag = "  [HYPOTHETICAL]" if r["hypothetical"] else ""
-    console.print(f"[bold]{r['title']}[/bold]{tag}\ncategory {r['category']}, on {r['on']}, over {r['source']} ({r['rows_total']} rows)")
+    console.print(f"[bold]{esc(r['title'])}[/bold]{tag}\n"
+                  + esc(f"category {r['category']}, on {r['on']}, over {r['source']} ({r['rows_total']} rows)"))
     t = Table(title="Who qualifies", title_justify="left")
     for col in ("", "qualify", "fail", "unknown", "binding limit (only failure)"):
         t.add_column(col)
     for name, key in (("today's law", "baseline"), ("with the policy", "policy_result")):
         s = r[key]
-        t.add_row(name, str(s["qualify"]), str(s["fail"]), str(s["unknown"]),
-                  ", ".join(f"{k} ({v})" for k, v in s["binding"].items()) or "—")
+        add_row(t, name, s["qualify"], s["fail"], s["unknown"],
+                ", ".join(f"{k} ({v})" for k, v in s["binding"].items()) or "—")
     console.print(t)
     d = r["difference"]
     console.print(f"Difference: {d['qualify']:+d} qualify; {len(d['gained'])} gained, {len(d['lost'])} lost.")
     for g in d["gained"][:20]:
-        console.print(f"  + {g.get('make', '')} {g.get('model', '')} {g.get('generation', '')}".rstrip())
+        console.print(esc(f"  + {g.get('make', '')} {g.get('model', '')} {g.get('generation', '')}".rstrip()))
     if r["inputs_missing_for"]:
-        console.print(f"[dim]Unknown for every row (the input has no column for): {', '.join(r['inputs_missing_for'])}[/dim]")
+        console.print("[dim]Unknown for every row (the input has no column for): "
+                      f"{esc(', '.join(r['inputs_missing_for']))}[/dim]")
     for name, rep in r["reported"].items():
         if rep:
-            console.print(f"[dim]{name}: {rep['value']} from {rep['effective']} ({rep['citation']})[/dim]")
+            console.print("[dim]" + esc(f"{name}: {rep['value']} from {rep['effective']} ({rep['citation']})") + "[/dim]")
     if chart:
-        console.print(f"Chart written to {chart}")
+        console.print(f"Chart written to {esc(chart)}")

@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
-import json
+import contextlib
 import sys
 from typing import Any
+
+from ..vehicle import InputError
 
 OK, FAIL = "✔", "✘"
 OPS = {"<=": "≤", ">=": "≥", "in": "one of"}
 
 
+@contextlib.contextmanager
+def fields_named(**names: str):
+    """Inside, an InputError about field ``key`` is about this command's parameter
+    ``names[key]`` (the core says ``state``; ``keicar state`` calls it CODE)."""
+    try:
+        yield
+    except InputError as exc:
+        if exc.field not in names:
+            raise
+        raise InputError(names[exc.field], exc.message) from None
+
+
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    """Strict JSON (``keicar.jsonout``: the same as the web API's), indented for people."""
+    from ..jsonout import dumps
+
+    sys.stdout.write(dumps(data, indent=2) + "\n")
 
 
 def emit(result: Any, as_json: bool, show) -> None:
@@ -28,6 +45,19 @@ def console():
 
     c = Console(highlight=False)
     return c if c.is_terminal else Console(highlight=False, width=160)
+
+
+def esc(value: Any) -> str:
+    """``value`` as text rich shows as it is: user input and data may hold ``[...]``, which
+    rich would otherwise read as markup (and fail on, or hide)."""
+    from rich.markup import escape
+
+    return escape(str(value))
+
+
+def add_row(table, *cells: Any, **kwargs) -> None:
+    """``table.add_row`` with every cell shown as it is (see ``esc``)."""
+    table.add_row(*(esc(c) for c in cells), **kwargs)
 
 
 def fmt(value: Any, unit: str = "") -> str:
@@ -60,6 +90,6 @@ def steps_table(title: str, steps: list[dict]):
         if s.get("disputed"):
             cite += " [disputed]"
         limit = f"{OPS.get(s.get('op'), '')} {fmt(s['limit'], s.get('unit', ''))}".strip()
-        t.add_row(mark, s.get("label", s["rule"]), fmt(s["value"], s.get("unit", "")), limit,
-                  s.get("effective") or "—", cite, style=None if s["passed"] else "red")
+        add_row(t, mark, s.get("label", s["rule"]), fmt(s["value"], s.get("unit", "")), limit,
+                s.get("effective") or "—", cite, style=None if s["passed"] else "red")
     return t

@@ -10,6 +10,7 @@ import typer
 
 from .data import data_app
 from .main import app
+from .render import add_row, esc, fields_named
 from .render import console as make_console
 
 STATUS_STYLE = {"unrestricted": "green", "restricted": "yellow", "off_road_only": "dark_orange",
@@ -63,10 +64,10 @@ def states(
         car = r.get("car")
         car_text = "same" if car is None else (
             car["status"] if car["status"] != r["status"] else "same status, see record")
-        t.add_row(r["code"], r["name"], f"[{STATUS_STYLE[r['status']]}]{r['status']}[/]",
-                  _fmt_speed(r["max_posted_speed_mph"]), _fmt_bool(r["interstates"]),
-                  _short(r["registration_class"]), car_text, r["effective"] or "—",
-                  r["confidence"], r.get("next_change") or "")
+        t.add_row(esc(r["code"]), esc(r["name"]), f"[{STATUS_STYLE[r['status']]}]{esc(r['status'])}[/]",
+                  *(esc(c) for c in (_fmt_speed(r["max_posted_speed_mph"]), _fmt_bool(r["interstates"]),
+                                     _short(r["registration_class"]), car_text, r["effective"] or "—",
+                                     r["confidence"], r.get("next_change") or "")))
     make_console().print(t)
 
 
@@ -81,7 +82,8 @@ def state(
     from ..engine.parameters import default_law
     from ..statelaw import record
 
-    rec = record(default_law(), code, _on(on))
+    with fields_named(state="code"):
+        rec = record(default_law(), code, _on(on))
     from .render import emit
 
     emit(rec, as_json, show_record)
@@ -91,14 +93,14 @@ def show_record(rec: dict) -> None:
     from rich.table import Table
 
     c = make_console()
-    c.print(f"[bold]{rec['name']} ({rec['code']}) on {rec['on']}[/bold]  "
-            f"record confidence: {rec['metadata'].get('confidence')}, last reviewed "
-            f"{rec['metadata'].get('last_reviewed')}")
-    c.print(rec["sentence"])
+    c.print(f"[bold]{esc(rec['name'])} ({esc(rec['code'])}) on {esc(rec['on'])}[/bold]  "
+            + esc(f"record confidence: {rec['metadata'].get('confidence')}, last reviewed "
+                  f"{rec['metadata'].get('last_reviewed')}"))
+    c.print(esc(rec["sentence"]))
     if "car" in rec:
-        c.print("Kei cars: " + rec["car"]["sentence"])
+        c.print(esc("Kei cars: " + rec["car"]["sentence"]))
     if rec["metadata"].get("notes"):
-        c.print(f"[dim]{rec['metadata']['notes']}[/dim]")
+        c.print(f"[dim]{esc(rec['metadata']['notes'])}[/dim]")
     t = Table(title="Dated values", title_justify="left")
     for col in ("parameter", "since", "value", "confidence", "citation"):
         t.add_column(col, overflow="fold")
@@ -109,30 +111,30 @@ def show_record(rec: dict) -> None:
             text = "—" if value is None else str(value)
             if len(text) > 80:
                 text = text[:77] + "…"
-            t.add_row(name, v["since"] + (" (scheduled)" if future else ""), text, v["confidence"],
-                      v["citation"] + (" [disputed]" if v.get("disputed") else ""),
-                      style="cyan" if future else None)
+            add_row(t, name, v["since"] + (" (scheduled)" if future else ""), text, v["confidence"],
+                    v["citation"] + (" [disputed]" if v.get("disputed") else ""),
+                    style="cyan" if future else None)
     c.print(t)
     if rec["history"]:
         h = Table(title="History", title_justify="left")
         h.add_column("date", no_wrap=True)
         h.add_column("change", overflow="fold")
         for item in rec["history"]:
-            h.add_row(str(item.get("date")), str(item.get("change")))
+            add_row(h, item.get("date"), item.get("change"))
         c.print(h)
     if rec["claims"]:
         k = Table(title="Claims of the sources (including those judged wrong)", title_justify="left")
         for col in ("claim", "said", "assessment"):
             k.add_column(col, overflow="fold")
         for item in rec["claims"]:
-            k.add_row(str(item.get("claim")), str(item.get("source_date") or "—"), str(item.get("assessment") or ""))
+            add_row(k, item.get("claim"), item.get("source_date") or "—", item.get("assessment") or "")
         c.print(k)
     s = Table(title="Sources", title_justify="left")
     for col in ("id", "kind", "seen", "title / address"):
         s.add_column(col, overflow="fold")
     for src in rec["sources"]:
-        s.add_row(src["id"], src["kind"] or "—", src["seen"] or "—",
-                  src["title"] + (f"\n{src['href']}" if src["href"] else ""))
+        add_row(s, src["id"], src["kind"] or "—", src["seen"] or "—",
+                src["title"] + (f"\n{src['href']}" if src["href"] else ""))
     c.print(s)
 
 
@@ -140,20 +142,22 @@ def show_state_block(console, block: dict) -> None:
     """The state part of ``keicar check`` (tables)."""
     from .render import steps_table
 
-    console.print(f"[bold]{block['sentence']}[/bold]")
-    console.print(
+    console.print(f"[bold]{esc(block['sentence'])}[/bold]")
+    console.print(esc(
         f"status {block['status']} ({block['applies_to']}); roads {_fmt_speed(block['max_posted_speed_mph'])}; "
         f"interstates {_fmt_bool(block['interstates'])}; class: {block['registration_class'] or '—'}; "
-        f"in force since {block['effective'] or '—'}; confidence {block['confidence']}")
+        f"in force since {block['effective'] or '—'}; confidence {block['confidence']}"))
     if block["citations"]:
-        console.print("[dim]Sources: " + "; ".join(block["citations"]) + "[/dim]")
+        console.print("[dim]Sources: " + esc("; ".join(block["citations"])) + "[/dim]")
     definition = block.get("definition")
     if definition and definition["checks"]:
-        console.print(steps_table(f"{block['name']}: the class definition", definition["checks"]))
+        console.print(steps_table(esc(f"{block['name']}: the class definition"), definition["checks"]))
     for item in (definition or {}).get("not_checked", []):
-        console.print(f"[dim]Not checked by keicar: {item['rule']}: {item['limit']} ({item['citation']})[/dim]")
+        console.print("[dim]" + esc(f"Not checked by keicar: {item['rule']}: {item['limit']} ({item['citation']})")
+                      + "[/dim]")
     for ch in block.get("scheduled", [])[:5]:
-        console.print(f"[cyan]Scheduled {ch['date']}: {ch['parameter']} → {ch['value']} ({ch['citation']})[/cyan]")
+        console.print("[cyan]" + esc(f"Scheduled {ch['date']}: {ch['parameter']} → {ch['value']} ({ch['citation']})")
+                      + "[/cyan]")
 
 
 @app.command("map")
@@ -194,14 +198,14 @@ def audit(
     c = make_console()
     c.print(f"[bold]State records on {report['today']}: {report['records']}[/bold]")
     for conf, codes in report["by_confidence"].items():
-        c.print(f"  {conf:7} {len(codes):3}  {' '.join(codes)}")
-    c.print(f"Unclear today ({len(report['unclear'])}): "
-            + " ".join(f"{u['state']}({'/'.join(u['for'])})" for u in report["unclear"]))
+        c.print(esc(f"  {conf:7} {len(codes):3}  {' '.join(codes)}"))
+    c.print(esc(f"Unclear today ({len(report['unclear'])}): "
+                + " ".join(f"{u['state']}({'/'.join(u['for'])})" for u in report["unclear"])))
     t = Table(title=f"Disputed values ({len(report['disputed'])})", title_justify="left")
     for col in ("state", "parameter", "since", "value", "other claims"):
         t.add_column(col, overflow="fold")
     for d in report["disputed"]:
-        t.add_row(d["state"], d["parameter"], d["since"], str(d["value"]), " | ".join(d["claims"]))
+        add_row(t, d["state"], d["parameter"], d["since"], d["value"], " | ".join(d["claims"]))
     c.print(t)
     stale = report["stale_sources"]
     label = f"seen more than {older_than} days ago or undated" if older_than is not None else "without a seen date"
@@ -209,7 +213,7 @@ def audit(
     for col in ("state", "source", "seen", "age (days)", "title"):
         s.add_column(col, overflow="fold")
     for row in stale:
-        s.add_row(row["state"], row["source"], row["seen"] or "—",
-                  "—" if row["age_days"] is None else str(row["age_days"]), row["title"])
+        add_row(s, row["state"], row["source"], row["seen"] or "—",
+                "—" if row["age_days"] is None else row["age_days"], row["title"])
     c.print(s)
     c.print(f"Values marked low confidence: {len(report['low_confidence_values'])}")
