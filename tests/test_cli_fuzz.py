@@ -55,6 +55,8 @@ COMMANDS: dict[tuple[str, ...], tuple[list[str], list[str], bool]] = {
     ("policy", "show"): ([], [], True),
     ("data", "audit"): ([], ["--older-than", "--on"], False),
     ("screen",): (["--out", "o.csv"], ["--on", "--month-reading", "--map", "--units", "--engine"], True),
+    ("changes",): ([], ["--since", "--until", "--state"], False),
+    ("variables",): ([], ["--on"], False),
     ("serve",): ([], ["--port"], False),  # always a bad port (see below): a good one starts the server
 }
 #: commands whose exit code 1 is documented: a code not in the catalog

@@ -25,14 +25,7 @@ def changes(
     state: Optional[str] = typer.Option(None, help="Only this state's changes (code, e.g. CO)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
-    """Every change in the state and federal law data, past and scheduled, with its sources.
-
-    Examples:
-
-      keicar changes --since 2025-01-01
-
-      keicar changes --state CO --json
-    """
+    """Every change in the state and federal law data, past and scheduled, with its sources."""
     from ..changes import changes as list_changes
     from ..engine.parameters import default_law
     from ..state_check import resolve_state

@@ -16,14 +16,7 @@ def variables(
     on: Optional[str] = typer.Option(None, help="Date for the provisions' citations, YYYY-MM-DD (default: today)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
-    """Every variable: name, label, type, the inputs it needs and the provision it implements.
-
-    Examples:
-
-      keicar variables
-
-      keicar variables --json
-    """
+    """Every variable: name, label, type, the inputs it needs and the provision it implements."""
     import datetime as dt
 
     from ..engine.parameters import default_law
