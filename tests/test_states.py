@@ -210,3 +210,15 @@ def test_map_png(tmp_path):
 
     out = write_map(dt.date(2026, 11, 24), tmp_path / "map.png")
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_audit_counts_by_status_basis_confidence_and_lists_changes():
+    report = audit(today=dt.date(2026, 11, 30), changed_since=dt.date(2024, 1, 1))
+    for kind in ("truck", "car"):
+        for key in ("status", "basis", "confidence"):
+            assert sum(report["counts"][kind][key].values()) == 51, (kind, key)
+    strong = sum(report["counts"]["truck"]["basis"].get(b, 0) for b in ("statute", "regulation", "agency_guidance"))
+    assert strong >= 30  # issue 14: at least 30 rest on a statute, a regulation or agency guidance
+    dates = [c["date"] for c in report["changes"]]
+    assert dates and min(dates) >= "2024-01-01" and max(dates) <= "2026-11-30"
+    assert any(c["code"] == "RI" and c["date"] == "2024-06-28" for c in report["changes"])

@@ -93,12 +93,18 @@ def record(law: Law, code: str, on: dt.date) -> dict[str, Any]:
     return out
 
 
-def audit(law: Law | None = None, today: dt.date | None = None, older_than: int | None = None) -> dict[str, Any]:
-    """The data keepers' to-do list: records by confidence, sources seen more than
-    ``older_than`` days before ``today`` (or never dated), disputed values, and records whose
-    status is unclear today."""
+def audit(law: Law | None = None, today: dt.date | None = None, older_than: int | None = None,
+          changed_since: dt.date | None = None) -> dict[str, Any]:
+    """The data keepers' to-do list: the answers today counted by status, basis and confidence
+    (kei trucks/vans, and kei cars), records by confidence, sources seen more than
+    ``older_than`` days before ``today`` (or never dated), disputed values, records whose
+    status is unclear today, and the changes in the data from ``changed_since`` to ``today``."""
+    from .changes import changes
+
     law = law or default_law()
     today = today or dt.date.today()
+    counts: dict[str, dict[str, dict[str, int]]] = {
+        kind: {"status": {}, "basis": {}, "confidence": {}} for kind in ("truck", "car")}
     by_conf: dict[str, list[str]] = {c: [] for c in ("high", "medium", "low", "unset")}
     stale, disputed, unclear, low_values = [], [], [], []
     for code in state_codes(law):
@@ -119,18 +125,28 @@ def audit(law: Law | None = None, today: dt.date | None = None, older_than: int 
                 if v.confidence == "low":
                     low_values.append({"state": code, "parameter": name, "since": v.since.isoformat()})
         s = summary(law, code, today)
+        for kind, part in (("truck", s), ("car", s.get("car", s))):
+            for key in ("status", "basis", "confidence"):
+                value = str(part.get(key))
+                counts[kind][key][value] = counts[kind][key].get(value, 0) + 1
         kinds = [k for k, st in (("truck" if s["applies_to"] != "both" else "both", s["status"]),
                                  ("car", s.get("car", {}).get("status"))) if st == "unclear"]
         if kinds:
             unclear.append({"state": code, "for": kinds, "confidence": s["confidence"],
                             "claims": len(node.meta.get("claims") or [])})
-    return {
+    out = {
         "today": today.isoformat(),
         "older_than_days": older_than,
         "records": sum(len(v) for v in by_conf.values()),
+        "counts": counts,
         "by_confidence": {k: v for k, v in by_conf.items() if v or k != "unset"},
         "stale_sources": stale,
         "disputed": disputed,
         "unclear": unclear,
         "low_confidence_values": low_values,
     }
+    if changed_since is not None:
+        out["changed_since"] = changed_since.isoformat()
+        out["changes"] = [c for c in changes(law, changed_since, today, today=today)
+                          if c["jurisdiction"].startswith(PREFIX + ".")]
+    return out

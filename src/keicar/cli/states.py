@@ -181,13 +181,16 @@ def audit(
     older_than: Optional[int] = typer.Option(
         None, "--older-than", min=0, help="List sources last seen more than this many days ago."),
     on: Optional[str] = typer.Option(None, help="Today, for ages and statuses (default: today)."),
+    since: Optional[str] = typer.Option(None, help="Also list what changed in the state data from this date, YYYY-MM-DD."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
 ) -> None:
-    """The data keepers' to-do list for the state records: confidence, old sources, disputed
-    values, unclear statuses."""
+    """The data keepers' to-do list for the state records: counts by status, basis and
+    confidence, old sources, disputed values, unclear statuses, what changed."""
     from ..statelaw import audit as run_audit
+    from ..vehicle import parse_date
 
-    report = run_audit(today=_on(on), older_than=older_than)
+    changed = parse_date("since", since) if since not in (None, "") else None
+    report = run_audit(today=_on(on), older_than=older_than, changed_since=changed)
     if as_json:
         from .render import print_json
 
@@ -197,6 +200,11 @@ def audit(
 
     c = make_console()
     c.print(f"[bold]State records on {report['today']}: {report['records']}[/bold]")
+    for kind, label in (("truck", "kei trucks/vans"), ("car", "kei cars")):
+        for key in ("status", "basis", "confidence"):
+            counts = report["counts"][kind][key]
+            c.print(esc(f"  {label}, by {key}: "
+                        + ", ".join(f"{k} {n}" for k, n in sorted(counts.items(), key=lambda kv: -kv[1]))))
     for conf, codes in report["by_confidence"].items():
         c.print(esc(f"  {conf:7} {len(codes):3}  {' '.join(codes)}"))
     c.print(esc(f"Unclear today ({len(report['unclear'])}): "
@@ -217,3 +225,12 @@ def audit(
                 "—" if row["age_days"] is None else row["age_days"], row["title"])
     c.print(s)
     c.print(f"Values marked low confidence: {len(report['low_confidence_values'])}")
+    if "changes" in report:
+        from ..changes import summary_line
+
+        ch = Table(title=f"Changes from {report['changed_since']} ({len(report['changes'])})", title_justify="left")
+        for col in ("date", "change"):
+            ch.add_column(col, overflow="fold")
+        for e in report["changes"]:
+            add_row(ch, e["date"], summary_line(e))
+        c.print(ch)
