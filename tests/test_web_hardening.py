@@ -107,7 +107,7 @@ def test_year_zero_is_422_naming_the_field(client, path, body, field):
     assert_422(client.post(path, json=body), field)
 
 
-@pytest.mark.parametrize("month, words", [("0000-01", "no year 0"), ("9999-12", "too far ahead"), ("2026-13", "")])
+@pytest.mark.parametrize("month, words", [("0000-01", "accepted dates"), ("9999-12", "accepted dates"), ("2026-13", "")])
 def test_calendar_month_errors_name_the_month(client, month, words):
     assert_422(client.get(f"/v1/calendar/{month}"), "month", words)
 

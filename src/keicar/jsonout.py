@@ -34,11 +34,14 @@ def _default(obj: Any) -> Any:
     raise TypeError(f"{type(obj).__name__} is not JSON serializable")
 
 
-def dumps(obj: Any, indent: int | None = None) -> str:
-    """Strict JSON text of ``obj`` (UTF-8 characters kept as they are). Raises ``ValueError``
-    on NaN or ±Infinity anywhere in ``obj``."""
+def dumps(obj: Any, indent: int | None = None, compact: bool = False) -> str:
+    """Strict JSON text of ``obj`` (UTF-8 characters kept as they are; ``compact``: no spaces
+    after separators, as the web API sends it). Raises ``ValueError`` on NaN or ±Infinity
+    anywhere in ``obj``."""
+    seps = (",", ":") if compact else None
     try:
-        return json.dumps(obj, ensure_ascii=False, indent=indent, allow_nan=False, default=_default)
+        return json.dumps(obj, ensure_ascii=False, indent=indent, separators=seps, allow_nan=False,
+                          default=_default)
     except ValueError:
         raise ValueError(f"not JSON: a number is NaN or infinite at {_where_not_finite(obj).lstrip('.')}") from None
 

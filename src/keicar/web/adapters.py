@@ -7,22 +7,11 @@ command calls) and returns plain JSON data; nothing here decides anything about 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from .. import __version__
 from ..engine.parameters import default_law
 from ..vehicle import InputError, parse_date
-
-
-_YEAR_ZERO = re.compile(r"\s*0+-")
-
-
-def _no_year_zero(field: str, raw: Any) -> None:
-    """A year-0 date as a one-line error naming the field (the core's month parser raised a
-    bare ValueError for it: issue 10, item 7)."""
-    if isinstance(raw, str) and _YEAR_ZERO.match(raw):
-        raise InputError(field, "there is no year 0; give a real year")
 
 
 def versions() -> dict[str, str]:
@@ -39,7 +28,6 @@ def check(vehicle_fields: dict[str, Any], *, on: Any = None, month_reading: Any 
     another country's import rules replace the US block (``--country``)."""
     from ..check_input import check_from_input
 
-    _no_year_zero("built", vehicle_fields.get("built"))
     return check_from_input(vehicle_fields, on=on, month_reading=month_reading, state=state,
                             registered=registered, country=country)
 
@@ -90,7 +78,6 @@ def calendar(month: str, month_reading: str | None = None) -> dict[str, Any]:
     (``keicar calendar --json``)."""
     from ..eligibility import month_calendar
 
-    _no_year_zero("month", month)
     try:
         return month_calendar(month, month_reading)
     except InputError as exc:  # the core checks the month's last day as the date asked
@@ -103,7 +90,6 @@ def cost(fields: dict[str, Any], mode: str = "ocean") -> dict[str, Any]:
     """The itemized US landed cost (``keicar cost --json``); mode: ocean or air."""
     from ..cost import landed_cost
 
-    _no_year_zero("built", fields.get("built"))
     return landed_cost(**fields, mode=mode)
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from pathlib import Path
 from typing import Any, Optional
 
@@ -16,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..engine.parameters import LawError
+from ..jsonout import dumps
 from . import adapters, schemas
 from .errors import REQUEST_BODY, BodyError, error_response, parse_body, validation_message
 from .guard import Guard
@@ -26,20 +25,13 @@ STATIC = Path(__file__).parent / "static"
 MAX_BODY_BYTES = 16 * 1024
 
 
-def _iso(value: Any) -> str:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON")
-
-
 class JSON(JSONResponse):
     """JSON as the core returns it (already plain data): no re-encoding pass, UTF-8 kept,
     dates as YYYY-MM-DD, and never NaN or Infinity (not JSON: rendering them raises).
     A JSONResponse, so that /openapi.json shows the declared models and not a string."""
 
     def render(self, content: Any) -> bytes:
-        return json.dumps(content, ensure_ascii=False, separators=(",", ":"), allow_nan=False,
-                          default=_iso).encode("utf-8")
+        return dumps(content, compact=True).encode("utf-8")
 
 
 def _answer(data: dict[str, Any], blame: str = REQUEST_BODY) -> JSON:
