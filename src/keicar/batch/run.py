@@ -32,6 +32,7 @@ from .csvscan import Records, count_records, header_names, sniff
 from .files import RunFolder, check_targets, clean_stale, same_file, write_error
 
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+INDEX = V.P + "row"  # the row number as read, before the input's columns are renamed
 
 
 @dataclass
@@ -62,12 +63,13 @@ def file_format(path: Path, field: str) -> str:
 
 
 def scan(path: Path, row_index: bool = True) -> pl.LazyFrame:
-    """The input file as a LazyFrame. CSV columns are read as text, so that a value that is not
-    a number becomes a reject reason rather than a failed read."""
+    """The input file as a LazyFrame, with the row number as ``INDEX`` (``Job`` names it
+    ``row`` once the input's columns are renamed by --map). CSV columns are read as text, so
+    that a value that is not a number becomes a reject reason rather than a failed read."""
     fmt = file_format(path, "in")
     if not path.is_file():
         raise InputError("in", f"{str(path)!r} is not a readable file")
-    index = dict(row_index_name=ROW, row_index_offset=1) if row_index else {}
+    index = dict(row_index_name=INDEX, row_index_offset=1) if row_index else {}
     if fmt == "csv":
         return pl.scan_csv(path, infer_schema=False, encoding="utf8-lossy", truncate_ragged_lines=True,
                            **index)
@@ -178,8 +180,10 @@ class Job:
         return job
 
     def checked(self, lf: pl.LazyFrame) -> pl.LazyFrame:
-        if self.mapping:
-            lf = lf.rename(self.mapping)
+        """``lf``: the input's columns, with the row number as ``row`` or ``INDEX``."""
+        renames = {**self.mapping, **({INDEX: ROW} if INDEX in lf.collect_schema() else {})}
+        if renames:
+            lf = lf.rename(renames)  # at once: --map row=x renames the input's column 'row'
         return V.with_checks(lf, self.plan, self.today)
 
     def rejected(self, checked: pl.LazyFrame) -> pl.LazyFrame:
@@ -350,7 +354,7 @@ def _run(src: Path, job: Job, out: Path, rejects: Path, parts: Path, read: int,
             screened, rejected = job.frames(frame)
             spool.add(rejected)
             if progress is not None and frame.height:
-                progress(frame[ROW].max())
+                progress(frame[INDEX].max())
             return screened
 
         _sink(lf.map_batches(batch, schema=empty_out.schema, streamable=True), out).collect(engine="streaming")

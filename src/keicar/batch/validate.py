@@ -224,7 +224,7 @@ def _ragged(p: Plan, rows: list[int], fields: list[int], header: int) -> None:
     """Rows with more or fewer fields than the header: values may be cut off or shifted."""
     row = pl.col(ROW).cast(pl.Int64)
     count = row.replace_strict(rows, fields, default=None, return_dtype=pl.Int64)
-    p.checks.insert(0, Check(ROW, row.is_in(pl.Series(rows, dtype=pl.Int64)), lambda: (
+    p.checks.insert(0, Check(ROW, row.is_in(pl.Series(rows, dtype=pl.Int64).implode()), lambda: (
         pl.when(count == 0).then(pl.lit("the line is empty"))
         .when(count > header).then(_fmt(f"the line has {{}} fields where the header has {header}; a value may "
                                         f"hold an unquoted comma", count))
