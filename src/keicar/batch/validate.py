@@ -86,7 +86,7 @@ def plan(schema: pl.Schema, mapping: dict[str, str], units: dict[str, float],
             raise InputError("map", f"the input has no {name!r} column; its columns: {names(cols)}; "
                                     f"name one with --map COLUMN={name}")
     for name in (BUILT, BODY, *NUMBERS, STROKE, STATE):
-        dtype = schema.get(source.get(name, ""))
+        dtype = schema[source[name]] if name in source else None
         if dtype is not None and dtype.is_nested():
             raise InputError("in", f"the column {source[name]!r} ({name}) holds {dtype} values, not text or "
                                    f"numbers")
@@ -94,9 +94,10 @@ def plan(schema: pl.Schema, mapping: dict[str, str], units: dict[str, float],
     p = Plan(source=source, passthrough=[c for c in cols if c not in consumed])
     _built(p, schema[source[BUILT]], on, today)
     _body(p, schema[source[BODY]])
-    _stroke(p, schema.get(source.get(STROKE, "")))
+    # (a column named "" is a column: look a field up by name, never by a default name)
+    _stroke(p, schema[source[STROKE]] if STROKE in source else None)
     for name in NUMBERS:
-        _number(p, name, schema.get(source.get(name, "")), units.get(name, 1.0))
+        _number(p, name, schema[source[name]] if name in source else None, units.get(name, 1.0))
     _complete(p)
     if STATE in source:
         _state(p, states or {})
