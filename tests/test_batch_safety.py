@@ -322,3 +322,21 @@ def test_a_read_only_folder_is_one_line(listing, tmp_path, capsys):
         if locked:
             subprocess.run(["chattr", "-i", str(ro)])
         ro.chmod(0o755)
+
+
+def test_spark_replaces_only_its_own_output_folders(listing, tmp_path):
+    """``--engine spark`` writes folders of part files: it may replace such a folder, never
+    another folder, a file, or a folder that holds the input."""
+    src, _ = listing
+    spark_out = tmp_path / "s.parquet"
+    spark_out.mkdir()
+    for name in ("part-00000-x.snappy.parquet", ".part-00000-x.snappy.parquet.crc", "_SUCCESS"):
+        (spark_out / name).write_bytes(b"")
+    files.check_targets(src, {"out": spark_out, "rejects": tmp_path / "new.parquet"}, spark=True)
+    (tmp_path / "mine.parquet").mkdir()
+    (tmp_path / "mine.parquet" / "thesis.docx").write_bytes(b"")
+    os.link(src, spark_out / "part-00001-in.csv")
+    for target in (tmp_path / "mine.parquet", spark_out, src):
+        with pytest.raises(InputError) as err:
+            files.check_targets(src, {"out": target, "rejects": tmp_path / "r.parquet"}, spark=True)
+        assert err.value.field == "out"

@@ -19,7 +19,9 @@ import re
 import shutil
 import socket
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from ..vehicle import InputError
 
@@ -27,16 +29,22 @@ PREFIX = ".keicar-run-"
 MARKER = "keicar-run.json"
 _OURS = re.compile(r"[^/\\]+\.(csv|parquet|pq)$", re.IGNORECASE)  # outputs, under their final names
 _PART = re.compile(r"\d{12}\.parquet$")                  # rejected rows of one batch
+_SPARK = re.compile(r"\.?(part-.*|_SUCCESS)(\.crc)?$")    # Spark's output folder (--engine spark)
 PARTS = "parts"
 
 
-def check_targets(src: Path, outputs: dict[str, Path]) -> None:
+def check_targets(src: Path, outputs: dict[str, Path], spark: bool = False) -> None:
     """``outputs``: option name -> path. Each must be a file name in an existing folder that
-    is neither the input nor another output."""
+    is neither the input nor another output. ``spark``: the outputs are folders of part files;
+    one may replace only such a folder, and never one that holds the input."""
     for option, path in outputs.items():
-        if path.is_dir():
+        if spark and path.exists():
+            if not is_spark_output(path) or any(same_file(src, q) for q in path.iterdir()):
+                raise InputError(option, f"{str(path)!r} exists and is not an output folder of Spark; give "
+                                         f"another name")
+        elif path.is_dir():
             raise InputError(option, f"{str(path)!r} is a folder; give a file name ending in .csv or .parquet")
-        if path.exists() and not path.is_file():
+        elif path.exists() and not path.is_file():
             raise InputError(option, f"{str(path)!r} exists and is not a regular file; give another file name")
         if not path.parent.is_dir():
             raise InputError(option, f"no folder {str(path.parent)!r}")
@@ -49,6 +57,12 @@ def check_targets(src: Path, outputs: dict[str, Path]) -> None:
             if same_file(path, path2):
                 raise InputError(other, f"--{option} and --{other} are the same file {str(path)!r}; "
                                         f"give two different file names")
+
+
+def is_spark_output(path: Path) -> bool:
+    """A folder of Spark's output layout (part files, _SUCCESS), which a Spark run may replace."""
+    return path.is_dir() and not path.is_symlink() and all(
+        q.is_file() and _SPARK.fullmatch(q.name) for q in path.iterdir())
 
 
 def same_file(a: Path, b: Path) -> bool:
@@ -124,9 +138,8 @@ def clean_stale(folder: Path, keep: tuple[Path, ...] = ()) -> None:
                 continue
             for f in files:
                 f.unlink()
-            for sub in (run / PARTS, run):
-                if sub.is_dir():
-                    sub.rmdir()
+            for sub in [*(p for p in run.iterdir() if p.is_dir()), run]:
+                sub.rmdir()
         except (OSError, ValueError):
             continue
 
@@ -137,9 +150,10 @@ def _our_files(run: Path) -> list[Path] | None:
     for p in run.iterdir():
         if p.is_symlink():
             return None
-        if p.name == PARTS and p.is_dir():
+        if p.is_dir() and (p.name == PARTS or _OURS.fullmatch(p.name)):
+            pattern = _PART if p.name == PARTS else _SPARK
             for q in p.iterdir():
-                if q.is_symlink() or not q.is_file() or not _PART.fullmatch(q.name):
+                if q.is_symlink() or not q.is_file() or not pattern.fullmatch(q.name):
                     return None
                 files.append(q)
         elif p.is_file() and (p.name == MARKER or _OURS.fullmatch(p.name)):
@@ -174,10 +188,39 @@ class RunFolder:
         return p
 
     def publish(self, final: Path) -> None:
-        os.replace(self.temp(final), final)
+        temp = self.temp(final)
+        if temp.is_dir() and final.is_dir():  # Spark's output folder from an earlier run
+            shutil.rmtree(final)
+        os.replace(temp, final)
 
     def remove(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+@contextmanager
+def run_folders(src: Path, targets: dict[str, Path]) -> Iterator[dict[str, RunFolder]]:
+    """option -> the run folder beside that output (one per folder), after removing the stale
+    ones there; removed on exit, with whatever was not published."""
+    runs: dict[str, RunFolder] = {}
+    try:
+        for option, path in targets.items():
+            shared = next((r for r in runs.values() if same_file(r.path.parent, path.parent)), None)
+            if shared is None:
+                clean_stale(path.parent, keep=(src,))
+            runs[option] = shared or RunFolder(path.parent, option)
+        yield runs
+    finally:
+        for run in runs.values():
+            run.remove()
+
+
+def publish(runs: dict[str, RunFolder], targets: dict[str, Path]) -> None:
+    """Rename the outputs into place: the rejects first, so that an output is never without them."""
+    for option in sorted(targets, key=lambda o: o != "rejects"):
+        try:
+            runs[option].publish(targets[option])
+        except OSError as exc:
+            raise write_error(option, targets[option], exc) from None
 
 
 def write_error(option: str, path: Path, exc: OSError) -> InputError:

@@ -29,7 +29,7 @@ from ..vehicle import InputError
 from . import validate as V
 from .columns import ROW, STATE, clash, parse_map, parse_units
 from .csvscan import Records, count_records, header_names, sniff
-from .files import RunFolder, check_targets, clean_stale, same_file, write_error
+from .files import check_targets, publish, run_folders, write_error
 
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 INDEX = V.P + "row"  # the row number as read, before the input's columns are renamed
@@ -308,26 +308,13 @@ def screen_file(src: Path, out: Path, rejects: Path | None = None, *, on: Any = 
     else:
         read = count_rows(src)
 
-    runs: dict[str, RunFolder] = {}
-    try:
-        for option, path in targets.items():
-            shared = next((r for r in runs.values() if same_file(r.path.parent, path.parent)), None)
-            if shared is None:
-                clean_stale(path.parent, keep=(src,))
-            runs[option] = shared or RunFolder(path.parent, option)
+    with run_folders(src, targets) as runs:
         temp = {option: runs[option].temp(path) for option, path in targets.items()}
         counts = _run(src, job, temp["out"], temp["rejects"], runs["rejects"].parts(), read, progress)
         if not counts.balanced:
             raise RowsLost(counts)
-        for option in ("rejects", "out"):  # an output is never without its rejects
-            try:
-                runs[option].publish(targets[option])
-            except OSError as exc:
-                raise write_error(option, targets[option], exc) from None
+        publish(runs, targets)
         return counts
-    finally:
-        for run in runs.values():
-            run.remove()
 
 
 def _writable(job: Job, targets: dict[str, Path]) -> None:
