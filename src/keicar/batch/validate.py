@@ -208,13 +208,21 @@ def _number(p: Plan, name: str, dtype: pl.DataType | None, factor: float) -> Non
 
 
 def _state(p: Plan, states: dict[str, str]) -> None:
-    """A two-letter code or a name, as the law's state files give them (``Texas`` -> TX)."""
+    """A two-letter code or a name, as the law's state files give them (``Texas`` -> TX).
+    ``states``: accepted values -> code; when they are the codes alone (the usual file) the
+    check is one look-up, without the spacing rules names need."""
     raw = pl.col(p.source[STATE])
     text = pl.col(P + "t_state")
-    p.text[P + "t_state"] = _text(p.source[STATE]).str.replace_all(r"\s+", " ").str.to_uppercase()
-    p.parsed[P + STATE] = text.replace_strict(list(states), list(states.values()), default=None,
-                                             return_dtype=pl.String)
-    unknown = (text != "") & pl.col(P + STATE).is_null()
+    names = any(k != v for k, v in states.items())
+    p.text[P + "t_state"] = _text(p.source[STATE]).str.to_uppercase()
+    if names:  # 'New  York' is New York
+        p.text[P + "t_state"] = p.text[P + "t_state"].str.replace_all(r"\s+", " ")
+        p.parsed[P + STATE] = text.replace_strict(list(states), list(states.values()), default=None,
+                                                 return_dtype=pl.String)
+        unknown = (text != "") & pl.col(P + STATE).is_null()
+    else:
+        p.parsed[P + STATE] = pl.when(text != "").then(text)
+        unknown = (text != "") & ~text.is_in(list(states))
     p.state_unknown = unknown
     p.checks.append(Check(STATE, unknown, lambda: _fmt(
         "{} is not a US state; give its two-letter code (TX) or its name (Texas); DC for the District of "
