@@ -18,6 +18,11 @@ REQUIRED = (BUILT, BODY)
 
 #: The row number (1-based, as in the input file) in the output and the rejects file.
 ROW = "row"
+#: The rejects file's columns after ``row``: the field at fault and the reason.
+FIELD = "field"
+REASON = "reason"
+#: The prefix of keicar's working columns.
+WORKING = "__keicar_"
 
 #: field -> {unit: factor to the unit the rules read (BOUNDS)}
 UNITS: dict[str, dict[str, float]] = {
@@ -41,20 +46,49 @@ def _pairs(option: str, items: list[str] | None) -> list[tuple[str, str]]:
     return out
 
 
-def parse_map(items: list[str] | None, columns: list[str]) -> dict[str, str]:
-    """``["Model Year=built", ...]`` -> {input column: new name}, checked against the input."""
+def names(columns: list[str], limit: int = 20) -> str:
+    """Column names for a one-line message (quoted, so that a line break in a name shows as \\n)."""
+    shown = ", ".join(repr(c) for c in columns[:limit])
+    return shown + (f" and {len(columns) - limit} more" if len(columns) > limit else "")
+
+
+def parse_map(items: list[str] | None, columns: list[str], header: list[str] | None = None) -> dict[str, str]:
+    """``["Model Year=built", ...]`` -> {input column: new name}, checked against the input.
+    ``header``: the names as the file's header writes them, where the reader renamed repeats."""
     mapping = dict(_pairs("map", items))
     for old in mapping:
         if old not in columns:
-            raise InputError("map", f"no column {old!r} in the input; its columns: {', '.join(columns)}")
+            raise InputError("map", f"no column {old!r} in the input; its columns: {names(columns)}")
+    if header is not None and len(header) == len(columns):
+        _repeated(header, columns, mapping)
     renamed = [mapping.get(c, c) for c in columns]
     dupes = sorted({c for c in renamed if renamed.count(c) > 1})
     if dupes:
         raise InputError("map", f"two input columns would be named {dupes[0]!r}; map or rename one of them")
-    if ROW in renamed:
-        raise InputError("map", f"the input has a column {ROW!r}, the name keicar gives the row number; "
-                                f"rename it, e.g. --map {ROW}=listing_row")
+    reserved = {ROW: "the row number", FIELD: "the field of a reject", REASON: "the reason of a reject"}
+    for old, new in zip(columns, renamed):
+        what = reserved.get(new) or (f"its working columns ({WORKING}*)" if new.startswith(WORKING) else None)
+        if what is not None:
+            clash(old, new, what)
     return mapping
+
+
+def clash(old: str, new: str, what: str) -> None:
+    """An input column named like a column keicar writes."""
+    given = f"the input column {old!r}" + (f" (mapped to {new!r})" if new != old else "")
+    example = f"{old}={new.removeprefix(WORKING)}_in"
+    raise InputError("map", f"{given} has a name keicar uses for {what}; rename it, e.g. --map {example!r}")
+
+
+def _repeated(header: list[str], columns: list[str], mapping: dict[str, str]) -> None:
+    """A name the header gives to two columns, one of which keicar reads: which one is meant?"""
+    carried: dict[str, list[str]] = {}
+    for raw, col in zip(header, columns):
+        carried.setdefault(raw, []).append(col)
+    for raw, cols in carried.items():
+        if len(cols) > 1 and (raw in CANONICAL or any(mapping.get(c, c) in CANONICAL for c in cols)):
+            raise InputError("in", f"the header names {len(cols)} columns {raw!r}; keicar cannot tell which "
+                                   f"one to read; rename all but one in the file")
 
 
 def parse_units(items: list[str] | None) -> dict[str, float]:

@@ -9,15 +9,17 @@ Why batches rather than one streaming plan: Polars' streaming engine keeps the w
 memory for some of the compiled rule expressions (for example a comparison with a constant
 null), and it caches a sub-plan shared by two sinks in full. Run on one batch at a time, the
 same expressions cost nothing extra.
+
+Users' files are sacred (``files.py``): the outputs are written in a run folder beside them and
+renamed into place only when every row read is counted in one of them; the rows read are
+counted by a second reader (``csvscan.py``; for Parquet, the file's footer).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import tempfile
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -25,9 +27,12 @@ import polars as pl
 
 from ..vehicle import InputError
 from . import validate as V
-from .columns import ROW, STATE, parse_map, parse_units
+from .columns import ROW, STATE, clash, parse_map, parse_units
+from .csvscan import Records, count_records, header_names, sniff
+from .files import check_targets, publish, run_folders, write_error
 
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+INDEX = V.P + "row"  # the row number as read, before the input's columns are renamed
 
 
 @dataclass
@@ -41,6 +46,15 @@ class Counts:
         return self.read == self.written + self.rejected
 
 
+class RowsLost(Exception):
+    """The outputs do not hold every row read: nothing was written."""
+
+    def __init__(self, counts: Counts):
+        super().__init__(f"row counts do not add up: read {counts.read:,}, written {counts.written:,} + "
+                         f"rejected {counts.rejected:,}; nothing was written")
+        self.counts = counts
+
+
 def file_format(path: Path, field: str) -> str:
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
@@ -49,12 +63,13 @@ def file_format(path: Path, field: str) -> str:
 
 
 def scan(path: Path, row_index: bool = True) -> pl.LazyFrame:
-    """The input file as a LazyFrame. CSV columns are read as text, so that a value that is not
-    a number becomes a reject reason rather than a failed read."""
+    """The input file as a LazyFrame, with the row number as ``INDEX`` (``Job`` names it
+    ``row`` once the input's columns are renamed by --map). CSV columns are read as text, so
+    that a value that is not a number becomes a reject reason rather than a failed read."""
     fmt = file_format(path, "in")
     if not path.is_file():
         raise InputError("in", f"{str(path)!r} is not a readable file")
-    index = dict(row_index_name=ROW, row_index_offset=1) if row_index else {}
+    index = dict(row_index_name=INDEX, row_index_offset=1) if row_index else {}
     if fmt == "csv":
         return pl.scan_csv(path, infer_schema=False, encoding="utf8-lossy", truncate_ragged_lines=True,
                            **index)
@@ -67,7 +82,12 @@ def input_schema(path: Path) -> pl.Schema:
     except InputError:
         raise
     except Exception as exc:  # unreadable, not CSV/Parquet, empty...
-        raise InputError("in", f"cannot read {path.name!r}: {str(exc).splitlines()[0]}") from None
+        raise read_error(path, exc) from None
+
+
+def read_error(path: Path, exc: Exception) -> InputError:
+    lines = str(exc).strip().splitlines()
+    return InputError("in", f"cannot read {path.name!r}: {lines[0] if lines else type(exc).__name__}")
 
 
 def verdicts(valid: pl.LazyFrame, on: dt.date, month_reading: str | None, has_state: bool) -> pl.LazyFrame:
@@ -118,26 +138,52 @@ class Verdicts:
 class Job:
     """A screen, planned for one input schema; its queries are lazy."""
     plan: V.Plan
-    columns: list[str]
+    columns: list[str]              # the input columns, named as --map says
     on: dt.date
     month_reading: str | None
     today: dt.date
+    mapping: dict[str, str] = field(default_factory=dict)
+    schema: pl.Schema | None = None  # the input's, named as --map says
+    units: dict[str, float] = field(default_factory=dict)
+    ragged: tuple[list[int], list[int], int] | None = None
     _verdicts: dict = field(default_factory=dict, repr=False)
+    _names_checked: bool = field(default=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def make(cls, schema: pl.Schema, *, on: Any = None, month_reading: str | None = None,
              mapping: list[str] | None = None, units: list[str] | None = None,
-             today: dt.date | None = None) -> "Job":
+             today: dt.date | None = None, header: list[str] | None = None) -> "Job":
+        """``header``: the column names as a CSV file's header writes them (the reader renames
+        a repeated name)."""
         from ..api import resolve_on, resolve_reading
         from ..engine.parameters import default_law
 
         today = today or dt.date.today()
         on_d = resolve_on(on, default_law(), today=today)
-        columns = [c for c in schema.names() if c != ROW]
-        p = V.plan(schema, parse_map(mapping, columns), parse_units(units), on_d, today)
-        return cls(p, columns, on_d, resolve_reading(month_reading), today)
+        names = schema.names()
+        renames = parse_map(mapping, names, header)
+        mapped = pl.Schema({renames.get(c, c): dtype for c, dtype in schema.items()})
+        job = cls(V.Plan({}, []), list(mapped.names()), on_d, resolve_reading(month_reading), today,
+                  renames, mapped, parse_units(units))
+        job.plan = job._plan(_state_values(codes_only=True) if STATE in mapped else None)
+        return job
+
+    def _plan(self, states: dict[str, str] | None) -> V.Plan:
+        return V.plan(self.schema, {}, self.units, self.on, self.today, ragged=self.ragged, states=states)
+
+    def with_ragged(self, records: Records) -> "Job":
+        """The job, with the CSV rows whose field count is not the header's rejected."""
+        job = replace(self, ragged=(records.ragged_rows, records.ragged_fields, records.header_fields),
+                      _verdicts={}, _lock=threading.Lock())
+        job.plan = job._plan(_state_values(codes_only=True) if STATE in self.schema else None)
+        return job
 
     def checked(self, lf: pl.LazyFrame) -> pl.LazyFrame:
+        """``lf``: the input's columns, with the row number as ``row`` or ``INDEX``."""
+        renames = {**self.mapping, **({INDEX: ROW} if INDEX in lf.collect_schema() else {})}
+        if renames:
+            lf = lf.rename(renames)  # at once: --map row=x renames the input's column 'row'
         return V.with_checks(lf, self.plan, self.today)
 
     def rejected(self, checked: pl.LazyFrame) -> pl.LazyFrame:
@@ -146,11 +192,47 @@ class Job:
     def frames(self, frame: pl.DataFrame | pl.LazyFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         """(screened, rejected) for a table in memory that already has a ``row`` column."""
         checked = self.checked(frame.lazy()).collect()
+        unknown = self.plan.state_unknown
+        if unknown is not None and checked.select(unknown.fill_null(False).any()).item():
+            # a state given by name, or unknown: read the names from the law (once)
+            with self._lock:
+                if self.plan.state_unknown is unknown:
+                    self.plan = self._plan(_state_values(codes_only=False))
+                    self.plan.state_unknown = None
+            checked = self.checked(frame.lazy()).collect()
         valid = V.valid_rows(checked.lazy(), self.plan).collect()
         key = tuple(valid.schema.items())
         if key not in self._verdicts:
             self._verdicts[key] = Verdicts(valid.schema, self.on, self.month_reading, STATE in self.plan.source)
-        return self._verdicts[key](valid), self.rejected(checked.lazy()).collect()
+        screened = self._verdicts[key](valid)
+        hidden = self.plan.hidden
+        if not self._names_checked:
+            self._check_names(screened.columns, hidden)
+        screened = screened.rename({h: c for c, h in hidden.items()})
+        return screened, self.rejected(checked.lazy()).collect()
+
+    def _check_names(self, written: list[str], hidden: dict[str, str]) -> None:
+        """An input column kept as it is may not bear the name of a column keicar adds."""
+        added = set(written) - set(hidden.values())
+        original = {new: old for old, new in self.mapping.items()}
+        for c in hidden:
+            if c in added:
+                clash(original.get(c, c), c, "an output column")
+        self._names_checked = True
+
+
+def _state_values(codes_only: bool) -> dict[str, str]:
+    """Accepted values of a ``state`` column (upper case, spaces single) -> code: the codes of
+    the law's state files and, unless ``codes_only``, the names those files give."""
+    from ..engine.parameters import default_law
+    from ..state_check import state_codes, state_name
+
+    law = default_law()
+    codes = state_codes(law)
+    values = {c: c for c in codes}
+    if not codes_only:
+        values.update({" ".join(state_name(law, c).split()).upper(): c for c in codes})
+    return values
 
 
 def default_rejects(out: Path) -> Path:
@@ -164,12 +246,11 @@ def _sink(lf: pl.LazyFrame, path: Path) -> pl.LazyFrame:
 
 
 class _Rejects:
-    """The rejected rows of each batch, as part files in a folder beside the rejects file, then
-    joined into it in row order (streaming)."""
+    """The rejected rows of each batch, as part files in ``folder``, then joined into the
+    rejects file at ``path`` in row order (streaming)."""
 
-    def __init__(self, path: Path, empty: pl.DataFrame):
-        self.path, self.empty = path, empty
-        self.folder = Path(tempfile.mkdtemp(prefix=".keicar-rejects-", dir=path.parent))
+    def __init__(self, path: Path, folder: Path, empty: pl.DataFrame):
+        self.path, self.folder, self.empty = path, folder, empty
         self.parts: list[tuple[int, int, Path]] = []  # first row, last row, file
         self._lock = threading.Lock()
 
@@ -192,49 +273,94 @@ class _Rejects:
                 lf = lf.sort(ROW)
         _sink(lf, self.path).collect(engine="streaming")
 
-    def close(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
-
 
 def screen_file(src: Path, out: Path, rejects: Path | None = None, *, on: Any = None,
                 month_reading: str | None = None, mapping: list[str] | None = None,
                 units: list[str] | None = None, today: dt.date | None = None,
                 progress: Callable[[int], None] | None = None) -> Counts:
     """Screen ``src`` into ``out`` (valid rows with verdicts) and ``rejects`` (row, field,
-    reason and the input columns). ``progress(rows_read_so_far)`` is called as the input streams."""
+    reason and the input columns). ``progress(rows_read_so_far)`` is called as the input streams.
+
+    Both outputs appear only if the run succeeds and every row read is in one of them
+    (``RowsLost`` otherwise); the input is never written."""
     src, out = Path(src), Path(out)
     rejects = Path(rejects) if rejects else default_rejects(out)
-    file_format(out, "out")
-    file_format(rejects, "rejects")
-    if len({src.resolve(), out.resolve(), rejects.resolve()}) < 3:
-        raise InputError("out", "the input, output and rejects files must be three different files")
-    job = Job.make(input_schema(src), on=on, month_reading=month_reading, mapping=mapping, units=units,
-                   today=today)
-    for path in (out, rejects):
-        if not path.parent.is_dir():
-            raise InputError("out" if path == out else "rejects", f"no folder {str(path.parent)!r}")
-    lf = scan(src)
-    empty_out, empty_rej = job.frames(lf.head(0).collect())
-    spool = _Rejects(rejects, empty_rej)
+    fmt_in = file_format(src, "in")
+    targets = {"out": out, "rejects": rejects}
+    for option, path in targets.items():
+        file_format(path, option)
+    if not src.is_file():
+        raise InputError("in", f"{str(src)!r} is not a readable file")
+    check_targets(src, targets)
+    sniff(src, fmt_in)
+    schema = input_schema(src)
+    job = Job.make(schema, on=on, month_reading=month_reading, mapping=mapping, units=units, today=today,
+                   header=header_names(src) if fmt_in == "csv" else None)
+    _writable(job, targets)
+    if fmt_in == "csv":  # the second reading: how many rows, and which are ragged
+        records = count_records(src)
+        if records.header_fields != len(schema):
+            raise InputError("in", f"cannot read the header of {src.name!r}: {records.header_fields} fields "
+                                   f"by one reading, {len(schema)} by another")
+        read = records.rows
+        if records.ragged_rows:
+            job = job.with_ragged(records)
+    else:
+        read = count_rows(src)
 
-    def batch(frame: pl.DataFrame) -> pl.DataFrame:
-        screened, rejected = job.frames(frame)
-        spool.add(rejected)
-        if progress is not None and frame.height:
-            progress(frame[ROW].max())
-        return screened
+    with run_folders(src, targets) as runs:
+        temp = {option: runs[option].temp(path) for option, path in targets.items()}
+        counts = _run(src, job, temp["out"], temp["rejects"], runs["rejects"].parts(), read, progress)
+        if not counts.balanced:
+            raise RowsLost(counts)
+        publish(runs, targets)
+        return counts
 
+
+def _writable(job: Job, targets: dict[str, Path]) -> None:
+    """Columns a CSV output cannot hold (lists, structs, bytes): say so before the run."""
+    for option, path in targets.items():
+        if file_format(path, option) != "csv":
+            continue
+        kept = job.plan.passthrough if option == "out" else job.columns
+        for c in kept:
+            dtype = job.schema[c]
+            if dtype.is_nested() or dtype in (pl.Binary, pl.Object):
+                raise InputError(option, f"the column {c!r} holds {dtype} values, which a CSV file cannot "
+                                         f"hold; write --{option} as .parquet")
+
+
+def _run(src: Path, job: Job, out: Path, rejects: Path, parts: Path, read: int,
+         progress: Callable[[int], None] | None) -> Counts:
     try:
+        lf = scan(src)
+        empty_out, empty_rej = job.frames(lf.head(0).collect())
+        spool = _Rejects(rejects, parts, empty_rej)
+
+        def batch(frame: pl.DataFrame) -> pl.DataFrame:
+            screened, rejected = job.frames(frame)
+            spool.add(rejected)
+            if progress is not None and frame.height:
+                progress(frame[INDEX].max())
+            return screened
+
         _sink(lf.map_batches(batch, schema=empty_out.schema, streamable=True), out).collect(engine="streaming")
         spool.finish()
-    except pl.exceptions.ComputeError as exc:
-        raise InputError("in", f"cannot read {src.name!r}: {str(exc).splitlines()[0]}") from None
-    finally:
-        spool.close()
+    except InputError:
+        raise
+    except OSError as exc:
+        raise write_error("out", out, exc) from None
+    except pl.exceptions.PolarsError as exc:
+        if "(os error" in str(exc):  # a failed write (disk full, ...)
+            raise InputError("out", f"cannot write the output: {str(exc).strip().splitlines()[0]}") from None
+        raise read_error(src, exc) from None
     # Each count is taken from its own file, so that read = written + rejected is a check.
-    return Counts(read=count_rows(src), written=count_rows(out), rejected=count_rows(rejects))
+    return Counts(read=read, written=count_rows(out), rejected=count_rows(rejects))
 
 
 def count_rows(path: Path) -> int:
-    """Rows in a CSV or Parquet file (Parquet: from its metadata)."""
-    return scan(path, row_index=False).select(pl.len()).collect().item()
+    """Rows in a CSV file (by ``csvscan``, not the reader that wrote or read it) or a Parquet
+    file (from its footer)."""
+    if file_format(path, "in") == "csv":
+        return count_records(path).rows
+    return pl.scan_parquet(path).select(pl.len()).collect().item()

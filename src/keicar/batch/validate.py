@@ -17,9 +17,9 @@ from typing import Callable
 import polars as pl
 
 from ..vehicle import BODIES, BOUNDS, EARLIEST_BUILD, STROKES, InputError
-from .columns import BODY, BUILT, NUMBERS, REQUIRED, ROW, STATE, STROKE
+from .columns import BODY, BUILT, FIELD, NUMBERS, REASON, REQUIRED, ROW, STATE, STROKE, WORKING, names
 
-P = "__keicar_"  # prefix of the working columns (parsed values, fail code)
+P = WORKING  # prefix of the working columns (parsed values, fail code)
 BAD = P + "bad"
 _DAY = r"^\d{4}-\d{2}-\d{2}$"
 _MONTH = r"^\d{4}-\d{2}$"
@@ -56,6 +56,13 @@ class Plan:
     shape: dict[str, pl.Expr] = field(default_factory=dict)    # stage 2: the form of a text value
     parsed: dict[str, pl.Expr] = field(default_factory=dict)   # stage 3: working column -> expression
     checks: list[Check] = field(default_factory=list)
+    state_unknown: pl.Expr | None = None   # a state value that is no code (nor name, once names are known)
+
+    @property
+    def hidden(self) -> dict[str, str]:
+        """passthrough column -> the name it has between validation and output, so that no
+        input column is taken for (or replaced by) a column keicar adds."""
+        return {c: f"{P}in_{i}" for i, c in enumerate(self.passthrough)}
 
 
 def _text(col: str) -> pl.Expr:
@@ -67,24 +74,35 @@ def _is_text(dtype: pl.DataType) -> bool:
 
 
 def plan(schema: pl.Schema, mapping: dict[str, str], units: dict[str, float],
-         on: dt.date, today: dt.date) -> Plan:
-    """The parse and the checks for a table with ``schema`` (input names, before ``mapping``)."""
+         on: dt.date, today: dt.date, *, ragged: tuple[list[int], list[int], int] | None = None,
+         states: dict[str, str] | None = None) -> Plan:
+    """The parse and the checks for a table with ``schema`` (input names, before ``mapping``).
+    ``ragged``: (row numbers, their field counts, the header's) of CSV rows whose field count
+    is not the header's. ``states``: accepted state values (upper case) -> code."""
     cols = [c for c in schema.names() if c != ROW]
     source = {mapping.get(c, c): c for c in cols}
     for name in REQUIRED:
         if name not in source:
-            raise InputError("map", f"the input has no {name!r} column; its columns: {', '.join(cols)}; "
+            raise InputError("map", f"the input has no {name!r} column; its columns: {names(cols)}; "
                                     f"name one with --map COLUMN={name}")
+    for name in (BUILT, BODY, *NUMBERS, STROKE, STATE):
+        dtype = schema[source[name]] if name in source else None
+        if dtype is not None and dtype.is_nested():
+            raise InputError("in", f"the column {source[name]!r} ({name}) holds {dtype} values, not text or "
+                                   f"numbers")
     consumed = {source[f] for f in (BUILT, BODY, *NUMBERS, STROKE, STATE) if f in source}
     p = Plan(source=source, passthrough=[c for c in cols if c not in consumed])
     _built(p, schema[source[BUILT]], on, today)
     _body(p, schema[source[BODY]])
-    _stroke(p, schema.get(source.get(STROKE, "")))
+    # (a column named "" is a column: look a field up by name, never by a default name)
+    _stroke(p, schema[source[STROKE]] if STROKE in source else None)
     for name in NUMBERS:
-        _number(p, name, schema.get(source.get(name, "")), units.get(name, 1.0))
+        _number(p, name, schema[source[name]] if name in source else None, units.get(name, 1.0))
     _complete(p)
     if STATE in source:
-        p.parsed[P + STATE] = _text(source[STATE]).str.to_uppercase()
+        _state(p, states or {})
+    if ragged and ragged[0]:
+        _ragged(p, *ragged)
     # a check may read a parsed column; make the parse its own stage
     p.checks = [Check(c.field, c.failed.fill_null(False), c.reason) for c in p.checks]
     return p
@@ -189,6 +207,39 @@ def _number(p: Plan, name: str, dtype: pl.DataType | None, factor: float) -> Non
         f"{{}} {unit} is outside the plausible range {_g(lo)}–{_g(hi)} {unit}", _number_text(pl.col(P + name)))))
 
 
+def _state(p: Plan, states: dict[str, str]) -> None:
+    """A two-letter code or a name, as the law's state files give them (``Texas`` -> TX).
+    ``states``: accepted values -> code; when they are the codes alone (the usual file) the
+    check is one look-up, without the spacing rules names need."""
+    raw = pl.col(p.source[STATE])
+    text = pl.col(P + "t_state")
+    names = any(k != v for k, v in states.items())
+    p.text[P + "t_state"] = _text(p.source[STATE]).str.to_uppercase()
+    if names:  # 'New  York' is New York
+        p.text[P + "t_state"] = p.text[P + "t_state"].str.replace_all(r"\s+", " ")
+        p.parsed[P + STATE] = text.replace_strict(list(states), list(states.values()), default=None,
+                                                 return_dtype=pl.String)
+        unknown = (text != "") & pl.col(P + STATE).is_null()
+    else:
+        p.parsed[P + STATE] = pl.when(text != "").then(text)
+        unknown = (text != "") & ~text.is_in(list(states))
+    p.state_unknown = unknown
+    p.checks.append(Check(STATE, unknown, lambda: _fmt(
+        "{} is not a US state; give its two-letter code (TX) or its name (Texas); DC for the District of "
+        "Columbia", _quoted(raw))))
+
+
+def _ragged(p: Plan, rows: list[int], fields: list[int], header: int) -> None:
+    """Rows with more or fewer fields than the header: values may be cut off or shifted."""
+    row = pl.col(ROW).cast(pl.Int64)
+    count = row.replace_strict(rows, fields, default=None, return_dtype=pl.Int64)
+    p.checks.insert(0, Check(ROW, row.is_in(pl.Series(rows, dtype=pl.Int64).implode()), lambda: (
+        pl.when(count == 0).then(pl.lit("the line is empty"))
+        .when(count > header).then(_fmt(f"the line has {{}} fields where the header has {header}; a value may "
+                                        f"hold an unquoted comma", count))
+        .otherwise(_fmt(f"the line has {{}} fields where the header has {header}", count)))))
+
+
 def _number_text(x: pl.Expr) -> pl.Expr:
     """3395.0 -> '3395', as a person wrote it."""
     whole = x.cast(pl.Int64, strict=False)
@@ -217,10 +268,11 @@ def with_checks(lf: pl.LazyFrame, p: Plan, today: dt.date) -> pl.LazyFrame:
 
 
 def valid_rows(lf: pl.LazyFrame, p: Plan) -> pl.LazyFrame:
-    """The valid rows: row number, the passthrough columns, then the fields as the rules read them."""
+    """The valid rows: row number, the passthrough columns (under ``Plan.hidden`` names), then
+    the fields as the rules read them."""
     fields = ["built_start", "built_end", BODY, *NUMBERS, STROKE] + ([STATE] if STATE in p.source else [])
     return lf.filter(~pl.col(BAD)).select(
-        ROW, *p.passthrough, *[pl.col(P + f).alias(f) for f in fields])
+        ROW, *[pl.col(c).alias(h) for c, h in p.hidden.items()], *[pl.col(P + f).alias(f) for f in fields])
 
 
 def rejected_rows(lf: pl.LazyFrame, p: Plan, columns: list[str]) -> pl.LazyFrame:
@@ -238,5 +290,5 @@ def rejected_rows(lf: pl.LazyFrame, p: Plan, columns: list[str]) -> pl.LazyFrame
         c = p.checks[i]
         field_ = pl.when(code == i).then(pl.lit(c.field)).otherwise(field_)
         reason = pl.when(code == i).then(c.reason()).otherwise(reason)
-    return lf.select(ROW, field_.alias("field"), pl.concat_str([field_, pl.lit(": "), reason]).alias("reason"),
-                           *[pl.col(c) for c in columns if c != ROW])
+    return lf.select(ROW, field_.alias(FIELD), pl.concat_str([field_, pl.lit(": "), reason]).alias(REASON),
+                     *[pl.col(c) for c in columns if c != ROW])

@@ -30,21 +30,23 @@ def screen(
     """Screen a listing file: every verdict of `keicar check` as columns; nothing lost."""
     if engine not in ("polars", "spark"):
         raise InputError("engine", f"{engine!r} is not an engine; accepted: polars, spark")
-    if engine == "spark":
-        from ..spark import screen_file
-        counts = screen_file(src, out, rejects, on=on, month_reading=month_reading, mapping=mapping, units=units)
-    else:
-        from ..batch.run import screen_file
-        with _progress() as tick:
-            counts = screen_file(src, out, rejects, on=on, month_reading=month_reading, mapping=mapping,
-                                 units=units, progress=tick)
-    from ..batch.run import default_rejects
+    from ..batch.run import RowsLost, default_rejects
 
+    try:
+        if engine == "spark":
+            from ..spark import screen_file
+            counts = screen_file(src, out, rejects, on=on, month_reading=month_reading, mapping=mapping,
+                                 units=units)
+        else:
+            from ..batch.run import screen_file
+            with _progress() as tick:
+                counts = screen_file(src, out, rejects, on=on, month_reading=month_reading, mapping=mapping,
+                                     units=units, progress=tick)
+    except RowsLost as exc:  # should never happen: say so loudly
+        print(f"keicar: error: {exc}", file=sys.stderr)
+        raise typer.Exit(1)
     print(f"read {counts.read:,} = written {counts.written:,} + rejected {counts.rejected:,}"
           f" -> {out}, {rejects or default_rejects(Path(out))}", file=sys.stderr)
-    if not counts.balanced:  # should never happen: say so loudly
-        print("keicar: error: row counts do not add up; some rows were lost", file=sys.stderr)
-        raise typer.Exit(1)
 
 
 class _progress:

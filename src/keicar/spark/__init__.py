@@ -153,24 +153,39 @@ def screen_file(src: Path, out: Path, rejects: Path | None = None, *, spark=None
         import pyspark  # noqa: F401
     except ImportError:
         raise InputError("engine", "spark needs pyspark: pip install 'keicar[spark]'") from None
-    from ..batch.run import Counts, default_rejects, file_format
+    from ..batch.csvscan import sniff
+    from ..batch.files import check_targets, publish, run_folders
+    from ..batch.run import Counts, RowsLost, count_rows, default_rejects, file_format
 
     src, out = Path(src), Path(out)
     rejects = Path(rejects) if rejects else default_rejects(out)
-    fmt_in, fmt_out, fmt_rej = file_format(src, "in"), file_format(out, "out"), file_format(rejects, "rejects")
+    fmt_in = file_format(src, "in")
+    targets = {"out": out, "rejects": rejects}
+    fmts = {option: file_format(path, option) for option, path in targets.items()}
     if not src.is_file():
         raise InputError("in", f"{str(src)!r} is not a readable file")
+    check_targets(src, targets, spark=True)
+    sniff(src, fmt_in)
     spark = spark or session()
     reader = spark.read.option("header", True) if fmt_in == "csv" else spark.read
     df = reader.csv(str(src)) if fmt_in == "csv" else reader.parquet(str(src))
     screened, rejected = screen(df, on=on, month_reading=month_reading, mapping=mapping, units=units,
                                 today=today)
-    for frame, path, fmt in ((screened, out, fmt_out), (rejected, rejects, fmt_rej)):
-        writer = frame.write.mode("overwrite")
-        (writer.option("header", True).csv(str(path)) if fmt == "csv" else writer.parquet(str(path)))
 
     def count(path: Path, fmt: str) -> int:
         r = spark.read.option("header", True).csv(str(path)) if fmt == "csv" else spark.read.parquet(str(path))
         return r.count()
 
-    return Counts(read=df.count(), written=count(out, fmt_out), rejected=count(rejects, fmt_rej))
+    with run_folders(src, targets) as runs:
+        temp = {option: runs[option].temp(path) for option, path in targets.items()}
+        for frame, option in ((screened, "out"), (rejected, "rejects")):
+            writer = frame.write.mode("errorifexists")
+            path = str(temp[option])
+            (writer.option("header", True).csv(path) if fmts[option] == "csv" else writer.parquet(path))
+        # the rows read, counted by keicar's own reader (CSV) or the footer (Parquet), not by Spark
+        counts = Counts(read=count_rows(src), written=count(temp["out"], fmts["out"]),
+                        rejected=count(temp["rejects"], fmts["rejects"]))
+        if not counts.balanced:
+            raise RowsLost(counts)
+        publish(runs, targets)
+        return counts
