@@ -79,7 +79,7 @@ def test_hostile_policy_file_is_one_line_naming_the_file_exit_2_within_a_second(
     elapsed = time.perf_counter() - start
     err = capsys.readouterr().err
     assert done.value.code == 2, err
-    assert err.count("\n") == 1 and err.startswith(f"keicar: error: --policy: {f}"), err
+    assert err.count("\n") == 1 and err.startswith(f"keicar: error: FILE: {f}"), err
     assert needle in err, err
     assert elapsed < 1.0, f"{name}: {elapsed:.2f} s"
     assert (f.stat().st_size, f.stat().st_mtime_ns) == before  # the user's file is untouched
