@@ -260,3 +260,73 @@ def test_check_with_a_state(server, browser):
     assert "Status" in block and "In force since" in block
     screenshot(browser, "page-state.png")
     assert script_errors(browser) == []
+
+
+def show_map_on(driver, day: str):
+    """Set the map's date and wait until the map of that day is drawn."""
+    fill(driver, {"map-on": day})
+    driver.execute_script("document.getElementById('map-on').dispatchEvent(new Event('change'))")
+    shown = wait_for(driver, lambda d: d.execute_script(
+        "const b = document.getElementById('map');"
+        "if (b.dataset.on !== arguments[0]) return null;"
+        "if (b.querySelector('svg')) return 'svg';"
+        "const n = b.querySelector('.note'); return n ? n.textContent : null;", day))
+    assert shown == "svg", shown
+
+
+# what the page must say for each hatched basis (docs/law-format.md, "A state file")
+WEAK_BASIS_WORDS = {
+    "agency_practice_reported": "Reported agency practice: others report that the agency acts this way "
+                                "(titles refused or revoked)",
+    "secondary_only": "Secondary sources only: only secondary sources (aggregators, dealers, news) say so, "
+                      "and they agree",
+}
+
+
+def test_hatched_state_shows_its_basis_in_words_and_the_legend_once(server, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "/")
+    show_map_on(browser, "2026-11-24")
+    # one legend: the page's list; the drawing's own legend is taken out of it
+    legend = browser.execute_script(
+        "const m = document.getElementById('map');"
+        "return {lists: m.querySelectorAll('ul.legend').length, drawn: m.querySelectorAll('svg #legend').length,"
+        " offroad: m.textContent.split('Off-road only').length - 1, hatched: m.textContent.split('Hatched:').length - 1,"
+        " hatchedSwatch: m.querySelectorAll('ul.legend .swatch.hatched').length}")
+    assert legend == {"lists": 1, "drawn": 0, "offroad": 1, "hatched": 1, "hatchedSwatch": 1}, legend
+    # the drawing ends where its legend was: nothing left below the states
+    assert browser.execute_script(
+        "const s = document.querySelector('#map svg'); const g = s.querySelector('#states').getBBox();"
+        "return s.viewBox.baseVal.y + s.viewBox.baseVal.height - (g.y + g.height) < 20")
+    key = browser.find_element(By.ID, "basis-key").text
+    for name in ("Statute", "Regulation", "Agency guidance", "Reported agency practice", "No kei rule",
+                 "Secondary sources only"):
+        assert key.count(name) == 1, name
+    assert browser.find_element(By.ID, "changes-feed").get_attribute("href") == server + "/v1/changes.atom"
+
+    hatched = browser.execute_script(
+        "return [...document.querySelectorAll('#map g.state')]"
+        ".filter((g) => g.querySelector('path[fill=\"url(#weak)\"]')).map((g) => [g.id, g.dataset.basis])")
+    assert hatched and all(basis in WEAK_BASIS_WORDS for _, basis in hatched), hatched
+    # a click lands on the middle of a state's box: pick one whose middle is land (not Hawaii's sea)
+    state_id = browser.execute_script(
+        "for (const id of arguments[0]) {"
+        "  const g = document.getElementById(id); g.scrollIntoView({block: 'center'});"
+        "  const r = g.getBoundingClientRect();"
+        "  const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);"
+        "  if (hit && hit.closest('g.state') === g) return id; }", [i for i, _ in hatched])
+    assert state_id, hatched
+    basis = dict(hatched)[state_id]
+    browser.find_element(By.ID, state_id).click()
+    shown = wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#state-detail dd.basis"))[0]
+    assert shown.text == WEAK_BASIS_WORDS[basis]
+    # next to the confidence it qualifies
+    terms = [dt.text for dt in browser.find_elements(By.CSS_SELECTOR, "#state-detail dl dt")]
+    assert terms[terms.index("Confidence") + 1] == "Rests on"
+    code = state_id.removeprefix("state-")
+    feed = browser.find_element(By.PARTIAL_LINK_TEXT, "changes")
+    assert feed.get_attribute("href") == f"{server}/v1/changes.atom?state={code}"
+    screenshot(browser, "page-map-basis.png")
+    screenshot(browser, "page-map-basis-desktop.png", width=1280)
+    assert script_errors(browser) == []

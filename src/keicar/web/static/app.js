@@ -97,19 +97,44 @@ function chip(label, passed, detail) {
   return el("span", {class: `chip ${markClass(passed)}`}, `${mark(passed)} ${label}`, detail ? el("small", {}, ` ${detail}`) : null);
 }
 
+// What a state's reading rests on, strongest first (docs/law-format.md, "A state file").
+// `weak`: hatched on the map.
+const BASIS = {
+  statute: {name: "Statute", meaning: "a law passed by the state legislature says so (its text was read)"},
+  regulation: {name: "Regulation", meaning: "an administrative rule says so"},
+  agency_guidance: {name: "Agency guidance", meaning: "the agency's own page, bulletin, manual or letter says so"},
+  agency_practice_reported: {name: "Reported agency practice", weak: true,
+    meaning: "others report that the agency acts this way (titles refused or revoked)"},
+  no_kei_rule: {name: "No kei rule", meaning: "no provision singles kei vehicles out: the general title and " +
+    "registration rules for a 25-year import apply, with the state's inspection and equipment rules"},
+  secondary_only: {name: "Secondary sources only", weak: true,
+    meaning: "only secondary sources (aggregators, dealers, news) say so, and they agree"},
+};
+
+/** "Reported agency practice: others report …" for a basis; the code itself if unknown. */
+function basisWords(basis) {
+  const b = BASIS[basis];
+  return b ? `${b.name}: ${b.meaning}` : basis;
+}
+
 function stateFields(st) {
   return [
     ["Status", st.status], ["Roads", st.max_posted_speed_mph == null ? null : `posted ${st.max_posted_speed_mph} mph or less`],
     ["Interstates", st.interstates == null ? "not established" : st.interstates ? "allowed" : "not allowed"],
     ["Registration class", st.registration_class], ["Applies to", st.applies_to],
-    ["In force since", st.effective], ["Confidence", st.confidence], ["Next change", st.next_change],
+    ["In force since", st.effective], ["Confidence", st.confidence], ["Rests on", st.basis && basisWords(st.basis)],
+    ["Next change", st.next_change],
   ].filter(([, v]) => v !== null && v !== undefined && v !== "");
+}
+
+function fieldList(st) {
+  return el("dl", {}, stateFields(st).map(([k, v]) => [el("dt", {}, k), el("dd", {class: k === "Rests on" ? "basis" : null}, fmt(v))]));
 }
 
 function stateBlock(st) {
   const def = st.definition;
   return el("div", {class: "card", id: "state-block"}, el("h3", {}, `State: ${st.name || st.code}`),
-    el("dl", {}, stateFields(st).map(([k, v]) => [el("dt", {}, k), el("dd", {}, fmt(v))])),
+    fieldList(st),
     def && (def.checks || []).length ? stepsTable(`${st.name || st.code}: the class's definition`, def.checks) : null,
     (st.citations || []).length ? el("ul", {class: "small"}, st.citations.map((c) => el("li", {}, c))) : null);
 }
@@ -271,21 +296,46 @@ async function loadMap() {
   svg.setAttribute("role", "img");
   svg.setAttribute("aria-label", `US states by kei vehicle status on ${mapDate}`);
   for (const s of svg.querySelectorAll('[id^="state-"]')) s.classList.add("state");
-  box.replaceChildren(document.importNode(svg, true), mapLegend(svg));
+  const legend = mapLegend(svg);
+  box.replaceChildren(document.importNode(svg, true), ...legend);
 }
 
-/** The map's legend again as page text, readable at phone width: each swatch with its label. */
+/** The SVG's legend taken out of the drawing and shown once, as page text that stays readable
+ * at phone width: each swatch (hatched where the drawing hatches) with its label, then the
+ * drawing's credit line. The drawing is cropped to end above where its legend was. */
 function mapLegend(svg) {
-  const items = [];
-  for (const rect of svg.querySelectorAll("#legend rect")) {
-    const label = rect.nextElementSibling;
-    const fill = rect.getAttribute("fill") || "";
-    if (!label || label.nodeName !== "text" || !/^#[0-9a-f]{3,8}$/i.test(fill)) continue;
-    const swatch = el("span", {class: "swatch", "aria-hidden": "true"});
-    swatch.style.background = fill;
-    items.push(el("li", {}, swatch, label.textContent));
+  const group = svg.querySelector("#legend");
+  if (!group) return [];
+  const items = [], credits = [];
+  let fills = [];
+  for (const node of group.children) {
+    if (node.nodeName === "rect") { fills.push(node.getAttribute("fill") || ""); continue; }
+    if (node.nodeName !== "text") continue;
+    if (!fills.length) { credits.push(node.textContent); continue; }
+    const colour = fills.find((f) => /^#[0-9a-f]{3,8}$/i.test(f));
+    const hatched = fills.some((f) => /^url\(/.test(f));  // the hatch pattern
+    const swatch = el("span", {class: hatched ? "swatch hatched" : "swatch", "aria-hidden": "true"});
+    if (colour) swatch.style.backgroundColor = colour;
+    items.push(el("li", {}, swatch, node.textContent));
+    fills = [];
   }
-  return el("ul", {class: "legend"}, items);
+  const top = Math.min(...[...group.querySelectorAll("rect")].map((r) => parseFloat(r.getAttribute("y"))));
+  const box = (svg.getAttribute("viewBox") || "").split(/[\s,]+/).map(Number);
+  if (box.length === 4 && Number.isFinite(top) && top > box[1]) {
+    svg.setAttribute("viewBox", `${box[0]} ${box[1]} ${box[2]} ${top - 4 - box[1]}`);
+  }
+  group.remove();
+  return [el("ul", {class: "legend", id: "map-legend"}, items),
+    ...credits.map((c) => el("p", {class: "small muted credit"}, c))];
+}
+
+/** Under the map: what each basis means, the hatched ones marked as on the map. */
+function basisKey() {
+  return el("div", {}, el("h3", {}, "What each reading rests on"),
+    el("dl", {}, Object.entries(BASIS).map(([code, b]) => [
+      el("dt", {"data-basis": code}, b.weak ? el("span", {class: "swatch hatched", "aria-hidden": "true"}) : null,
+        b.name, b.weak ? el("small", {class: "muted"}, " (hatched)") : null),
+      el("dd", {}, b.meaning)])));
 }
 
 function stateCodeOf(target) {
@@ -309,8 +359,11 @@ async function showState(code) {
 function renderState(d) {
   const parts = [el("h3", {id: "state-title"}, `${d.name || d.code} on ${d.on || mapDate}`)];
   if (d.sentence) parts.push(el("p", {}, d.sentence));
-  parts.push(el("dl", {}, stateFields(d).map(([k, v]) => [el("dt", {}, k), el("dd", {}, fmt(v))])));
-  if (d.car) parts.push(el("p", {class: "note"}, `Kei cars: ${d.car.sentence || d.car.status}`));
+  parts.push(fieldList(d));
+  if (d.car) {
+    parts.push(el("p", {class: "note"}, `Kei cars: ${d.car.sentence || d.car.status}`,
+      d.car.basis ? el("span", {class: "small"}, ` Rests on: ${basisWords(d.car.basis)}.`) : null));
+  }
   if ((d.citations || []).length) parts.push(el("ul", {class: "small"}, d.citations.map((c) => el("li", {}, c))));
   const meta = d.metadata || {};
   if (meta.notes) parts.push(el("details", {}, el("summary", {}, "About this record"), el("p", {class: "small"}, meta.notes)));
@@ -332,6 +385,10 @@ function renderState(d) {
       el("li", {}, link(s.href, s.title || s.id), s.seen ? el("small", {class: "muted"}, ` (seen ${s.seen})`) : null))));
   }
   if (meta.last_reviewed) parts.push(el("p", {class: "small muted"}, `Record confidence ${meta.confidence || "?"}, last reviewed ${meta.last_reviewed}.`));
+  if (d.code) {
+    parts.push(el("p", {class: "small"}, el("a", {href: `/v1/changes.atom?state=${encodeURIComponent(d.code)}`,
+      type: "application/atom+xml"}, `Subscribe to ${d.name || d.code}'s changes`), " (Atom feed)"));
+  }
   return el("div", {class: "card"}, parts);
 }
 
@@ -375,6 +432,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("on").value = today();
   $("map-on").value = today();
   $("cal-month").value = today().slice(0, 7);
+  $("basis-key").replaceChildren(basisKey());
   $("check-form").addEventListener("submit", onCheck);
   $("lookup-btn").addEventListener("click", onLookup);
   $("map-on").addEventListener("change", () => { loadMap(); $("state-detail").replaceChildren(); });
