@@ -170,20 +170,24 @@ def test_typed_markup_is_shown_as_text_never_run(server, browser):
     assert browser.find_element(By.ID, "height_mm").get_attribute("aria-invalid") == "true"
     screenshot(browser, "page-error.png")
 
+def show_map_on(driver, day: str):
+    """Set the map's date and wait until the map of that day is drawn."""
+    fill(driver, {"map-on": day})
+    driver.execute_script("document.getElementById('map-on').dispatchEvent(new Event('change'))")
+    shown = wait_for(driver, lambda d: d.execute_script(
+        "const b = document.getElementById('map');"
+        "if (b.dataset.on !== arguments[0]) return null;"
+        "if (b.querySelector('svg')) return 'svg';"
+        "const n = b.querySelector('.note'); return n ? n.textContent : null;", day))
+    assert shown == "svg", shown
+
 
 def test_map_click_shows_the_state(server, browser):
     from selenium.webdriver.common.by import By
 
     browser.get(server + "/")
-    fill(browser, {"map-on": "2026-11-24"})
-    browser.execute_script("document.getElementById('map-on').dispatchEvent(new Event('change'))")
-    # the first map (today's) may still be replaced by this date's: read and click inside waits
-    shown = wait_for(browser, lambda d: d.execute_script(
-        "const b = document.getElementById('map');"
-        "if (b.dataset.on !== '2026-11-24') return null;"
-        "if (b.querySelector('svg')) return 'svg';"
-        "const n = b.querySelector('.note'); return n ? n.textContent : null;"))
-    assert shown == "svg", shown
+    show_map_on(browser, "2026-11-24")
+    # the first map (today's) may still be replaced by this date's: click inside waits
 
     def click_texas(d):
         state = d.find_element(By.ID, "state-TX")
@@ -261,17 +265,6 @@ def test_check_with_a_state(server, browser):
     screenshot(browser, "page-state.png")
     assert script_errors(browser) == []
 
-
-def show_map_on(driver, day: str):
-    """Set the map's date and wait until the map of that day is drawn."""
-    fill(driver, {"map-on": day})
-    driver.execute_script("document.getElementById('map-on').dispatchEvent(new Event('change'))")
-    shown = wait_for(driver, lambda d: d.execute_script(
-        "const b = document.getElementById('map');"
-        "if (b.dataset.on !== arguments[0]) return null;"
-        "if (b.querySelector('svg')) return 'svg';"
-        "const n = b.querySelector('.note'); return n ? n.textContent : null;", day))
-    assert shown == "svg", shown
 
 
 # what the page must say for each hatched basis (docs/law-format.md, "A state file")
