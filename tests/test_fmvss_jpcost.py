@@ -10,7 +10,9 @@ import pytest
 from keicar.engine.parameters import default_law
 from keicar.engine.policy import load_policy
 from keicar.rules import fmvss
-from keicar.rules.japan_costs import band, compare
+from keicar.engine.variables import trace
+from keicar.rules.japan_costs import compare
+from keicar.rules.registry import registry
 
 LAW = default_law()
 
@@ -45,7 +47,8 @@ def test_policy_keeps_and_waives():
 @pytest.mark.parametrize("cc, expected", [(1000, "up_to_1000cc"), (1001, "up_to_1500cc"), (1500, "up_to_1500cc"),
                                           (6000, "up_to_6000cc"), (6001, "over_6000cc")])
 def test_automobile_tax_band_edges(cc, expected):
-    assert band(LAW, cc, dt.date(2026, 4, 1)) == expected
+    row = {"first_registered": dt.date(2020, 1, 1), "cc": cc, "on": dt.date(2026, 4, 1)}
+    assert trace(LAW, row, registry(LAW)["jp.automobile_tax_band"])["value"] == expected
 
 
 def annual(result, key):
@@ -56,12 +59,12 @@ def test_automobile_tax_before_and_from_2019_10_01():
     before = compare(LAW, dt.date(2019, 9, 30), 2, 1000, 1000)
     after = compare(LAW, dt.date(2019, 10, 1), 2, 1000, 1000)
     b, a = annual(before, "registered")[0], annual(after, "registered")[0]
-    assert b["parameter"].endswith("first_registered_before_2019_10.up_to_1000cc")
-    assert a["parameter"].endswith("first_registered_from_2019_10.up_to_1000cc")
+    assert b["parameter"].endswith("old_rates.up_to_1000cc")
+    assert a["parameter"].endswith("new_rates.up_to_1000cc")
     assert b["amount"] == LAW.param(b["parameter"]).at(dt.date(2020, 4, 1))
     assert a["amount"] < b["amount"]
     big = compare(LAW, dt.date(2019, 10, 1), 2, 1001, 1000)
-    assert annual(big, "registered")[0]["parameter"].endswith("first_registered_from_2019_10.up_to_1500cc")
+    assert annual(big, "registered")[0]["parameter"].endswith("new_rates.up_to_1500cc")
     assert annual(big, "registered")[0]["amount"] > a["amount"]
 
 
