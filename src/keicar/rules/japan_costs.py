@@ -262,7 +262,9 @@ def registered(law: Law, first: dt.date, years: int, cc: float, weight_kg: float
         led.add(f"automobile tax, FY{d.year} ({led.value('jp.automobile_tax_band', d)})", d, "jp.automobile_tax_jpy")
     steps = led.value("jp.weight_tax_steps", first)
     steps = None if steps is None else int(steps)
-    led.add(f"weight tax at first inspection ({steps} x 0.5 t step)", first, "jp.registered_weight_tax_jpy")
+    step = law.param(P + "weight_tax.registered_private_passenger.weight_step_kg").at(first)
+    size = "?" if step is None else f"{step / 1000:g} t"
+    led.add(f"weight tax at first inspection ({steps} x {size} step)", first, "jp.registered_weight_tax_jpy")
     dates, known = inspections(led, first, end, "jp.registered_inspection_due")
     for d in dates:
         led.add(f"weight tax at inspection {d}", d, "jp.registered_weight_tax_jpy")
