@@ -20,7 +20,8 @@ SCHEMA = {"built_start": pl.Date, "built_end": pl.Date, "length_mm": pl.Float64,
           "body": pl.String, "on": pl.Date, "month_reading": pl.String, "state": pl.String,
           "registered": pl.Date, "entry_date": pl.Date, "price_usd": pl.Float64,
           "freight_usd": pl.Float64, "insurance_usd": pl.Float64, "mode": pl.String,
-          "broker_usd": pl.Float64, "port_usd": pl.Float64, "state_fees_usd": pl.Float64}
+          "broker_usd": pl.Float64, "port_usd": pl.Float64, "state_fees_usd": pl.Float64,
+          "first_registered": pl.Date, "weight_kg": pl.Float64}
 COMPILED = columns(LAW, REGISTRY, {})
 money = st.one_of(st.none(), st.sampled_from([0.0, 1.0, 999.99, 4000.0, 12345.67, 250000.0]))
 
@@ -38,6 +39,9 @@ def rows(draw):
         "price_usd": draw(money), "freight_usd": draw(money), "insurance_usd": draw(money),
         "mode": draw(st.sampled_from([None, "ocean", "air"])),
         "broker_usd": draw(money), "port_usd": None, "state_fees_usd": draw(money),
+        "first_registered": draw(st.one_of(st.none(), st.dates(v.built_start, on),
+                                           st.sampled_from([dt.date(2012, 2, 29), dt.date(2019, 10, 1), on]))),
+        "weight_kg": draw(st.one_of(st.none(), st.sampled_from([500.0, 1000.0, 1000.5, 1001.0, 1499.0]))),
     }
 
 

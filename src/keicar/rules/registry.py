@@ -136,7 +136,7 @@ def _build(law: Law) -> Registry:
         # ---------------------------------------------------------------- papers
         V("papers.required", "Papers the import path needs, in order", "names", _papers(law),
           federal.P + "nhtsa.min_age_years"),
-    ] + _countries())
+    ] + _countries() + _jp_costs(law))
 
 
 def _countries() -> list[Variable]:
@@ -174,3 +174,14 @@ def _cached(law_id: int, law: Law) -> Registry:
 def registry(law: Law | None = None) -> Registry:
     law = law or default_law()
     return _cached(id(law), law)
+
+
+# ---------------------------------------------------------------- Japan: ownership costs
+# jp.* taxes, weight tax and inspection dates (keicar.rules.japan_costs); they need
+# `first_registered` (and `weight_kg` for the registered car's weight tax).
+
+
+def _jp_costs(law: Law) -> list[Variable]:
+    from . import japan_costs
+
+    return japan_costs.variables(law)
