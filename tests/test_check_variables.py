@@ -113,3 +113,19 @@ def test_a_step_whose_limit_reads_several_values_lists_each():
         entry = LAW.param(param).entry(dt.date(2021, 3, 1))
         assert (x["value"], x["since"], x["citation"]) == (entry.value, entry.since.isoformat(), entry.citation)
     assert nhtsa["parameter"] == nhtsa["reads"][-1]["parameter"]
+
+
+def test_post_check_answers_the_variables_and_declares_them():
+    from fastapi.testclient import TestClient
+
+    from keicar.web.app import create_app
+
+    client = TestClient(create_app())
+    body = {"built": "1996-05-20", "body": "truck", "length_mm": 3395, "width_mm": 1475,
+            "height_mm": 1765, "cc": 658, "on": "2026-11-24", "state": "RI"}
+    data = client.post("/v1/check", json=body).json()
+    assert data["variables"]["state.status"] == data["state"]["status"]
+    assert data["variables"]["us.path"] == data["us"]["path"] == "25-year"
+    assert data["variables"]["duty.hts"] == "8704.31"
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["CheckAnswer"]
+    assert "variables" in schema["required"] and schema["properties"]["variables"]["type"] == "object"
