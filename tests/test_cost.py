@@ -1,22 +1,22 @@
-"""Landed cost: YAML cases, bad inputs, citations on every line, and the duty expressions in
-the Polars compiler."""
+"""Landed cost: YAML cases, bad inputs, citations on every line, and the amounts as the
+registry variables give them on either side of a change."""
 
 import datetime as dt
 
-import polars as pl
 import pytest
 
 from conftest import assert_expected, load_cases
 from keicar.cost import landed_cost
-from keicar.engine.explain import Evaluator
 from keicar.engine.parameters import default_law
-from keicar.engine.vectorized import Compiler
-from keicar.rules import customs
+from keicar.engine.variables import trace
+from keicar.rules.registry import registry
 from keicar.vehicle import InputError
 
 GOOD = load_cases("cost.yaml")
 BAD = load_cases("cost_bad_input.yaml")
 TODAY = dt.date(2026, 11, 24)
+LAW = default_law()
+REGISTRY = registry(LAW)
 
 
 @pytest.mark.parametrize("case", GOOD, ids=[c["name"] for c in GOOD])
@@ -41,24 +41,22 @@ def test_every_law_line_is_cited_and_dated():
     assert r["total_usd"] == pytest.approx(4000 + 600 + 33.58 + 5.0)
 
 
-ENTRIES = [dt.date(2025, 4, 2), dt.date(2025, 4, 3), dt.date(2025, 9, 15), dt.date(2025, 9, 16), dt.date(2026, 11, 24)]
-BUILDS = [dt.date(1999, 12, 31), dt.date(2000, 1, 1), dt.date(2000, 12, 31), dt.date(2001, 1, 1), dt.date(2010, 6, 1)]
-
-
-@pytest.mark.parametrize("constant_entry", [True, False])
-def test_duty_screen_outputs_match_explainer(constant_entry):
-    law = default_law()
-    rows = [{"body": b, "built_start": d, "entry_date": e} for b in ("passenger", "truck", "van")
-            for d in BUILDS for e in ENTRIES]
-    frame = pl.DataFrame(rows)
-    for e in ENTRIES if constant_entry else [None]:
-        subset = [r for r in rows if e is None or r["entry_date"] == e]
-        comp = Compiler(law, {"entry_date": e} if e else {})
-        outs = customs.screen_outputs(law=law)
-        df = frame.filter(pl.col("entry_date") == e) if e else frame
-        got = df.select([comp.compile(x).alias(k) for k, x in outs.items()]).to_dicts()
-        for row, g in zip(subset, got):
-            ev = Evaluator(law, row)
-            want = {k: ev.eval(x) for k, x in outs.items()}
-            assert {k: (float(v) if isinstance(v, (int, float)) else v) for k, v in g.items()} == \
-                   {k: (float(v) if isinstance(v, (int, float)) else v) for k, v in want.items()}, row
+@pytest.mark.parametrize("entry, rate, heading", [
+    ("2025-09-15", 27.5, "9903.94.01"),  # the day before the US-Japan rate: 2.5 % + Section 232 25 %
+    ("2025-09-16", 15.0, "9903.94.41"),  # the day of: 15 % all in
+])
+def test_cost_is_the_registry_variables_on_the_day_before_and_the_day_of_a_change(entry, rate, heading):
+    r = landed_cost(body="passenger", built="2005-05", price_usd=4000, freight_usd=600, broker_usd=300,
+                    entry_date=entry, today=TODAY)
+    row = {"body": "passenger", "built_start": dt.date(2005, 5, 1), "built_end": dt.date(2005, 5, 31),
+           "entry_date": dt.date.fromisoformat(entry), "price_usd": 4000, "freight_usd": 600,
+           "insurance_usd": None, "mode": "ocean", "broker_usd": 300, "port_usd": None, "state_fees_usd": None}
+    var = {v.name: trace(LAW, row, v)["value"] for v in REGISTRY.select(have=("entry_date", "price_usd"))}
+    assert (r["duty"]["rate_percent"], r["duty"]["additional_heading"]) == (rate, heading)
+    assert (var["duty.rate_percent"], var["duty.additional_heading"]) == (rate, heading)
+    assert r["duty"]["amount_usd"] == pytest.approx(var["customs.duty_usd"]) == 4000 * rate / 100
+    fees = {f["item"]: f["amount_usd"] for f in r["fees"]}
+    assert fees["mpf"] == pytest.approx(var["customs.mpf_usd"], abs=0.005)
+    assert fees["hmf"] == pytest.approx(var["customs.hmf_usd"], abs=0.005)
+    assert r["total_usd"] == pytest.approx(var["cost.landed_usd"], abs=0.005)
+    assert r["total_usd"] == pytest.approx(4000 + 600 + 4000 * rate / 100 + fees["mpf"] + fees["hmf"] + 300)

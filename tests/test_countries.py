@@ -39,6 +39,19 @@ def test_other_countries_share_the_us_block_shape():
         assert step["citation"] and step["effective"]
 
 
+@pytest.mark.parametrize("on", ["2024-05-31", "2026-11-24", "2044-06-01"])
+def test_the_import_block_reports_the_country_variables(on):
+    v = make_vehicle(built="1999-05", body="truck", length_mm=3395, width_mm=1475, height_mm=1765, cc=658)
+    for code in ("CA", "AU", "UK"):
+        r = check_country(v, on=on, country=code)
+        block, var, key = r["import"], r["variables"], code.lower()
+        assert block["path"] == var[f"{key}.import_path"]
+        assert block["eligible_from"] == var[f"{key}.eligible_from"]
+        assert block["importable"] == (var[f"{key}.importable"] is True)
+        assert block.get("approval_exempt_from") == var.get(f"{key}.approval_exempt_from")
+        assert r["verdict"].split(". ")[1].startswith("Importable to") == block["importable"]
+
+
 def test_month_start_node_same_in_both_runners():
     import datetime as dt
 

@@ -9,26 +9,18 @@ import pytest
 from keicar.engine.parameters import LAW_ROOT, Law, LawError, default_law
 
 
-def test_every_law_file_is_valid_and_every_value_referenced():
-    law = default_law()
-    nodes = law.load_all()
-    assert len(nodes) >= 3
-    for node in nodes:
-        for p in node.walk():
-            for v in p.values:
-                assert v.references, p.path
-                for ref in v.references:
-                    if ref.href:
-                        assert isinstance(ref.seen, dt.date), (p.path, ref.id)
+def test_every_shipped_law_file_loads():
+    assert len(default_law().load_all()) >= 3  # each file passes the loader's checks
 
 
-def test_dated_values_ascend_and_lookups_follow_them():
+def test_a_lookup_gives_the_value_in_force_on_the_day_before_and_the_day_of_a_change():
     p = default_law().param("jp.kei.length_mm")
-    dates = [v.since for v in p.values]
-    assert dates == sorted(dates)
-    assert p.at(dt.date(1949, 7, 7)) is None
+    first = p.values[0].since
+    assert p.at(first - dt.timedelta(days=1)) is None and p.entry(first - dt.timedelta(days=1)) is None
+    assert p.at(first) == p.values[0].value
     assert p.at(dt.date(1998, 9, 30)) == 3300
     assert p.at(dt.date(1998, 10, 1)) == 3400
+    assert p.entry(dt.date(1998, 10, 1)).since == dt.date(1998, 10, 1)
 
 
 def write(tmp_path: Path, text: str) -> Law:

@@ -15,11 +15,13 @@ from typing import Any
 
 from . import __version__
 from .engine import expr as E
-from .engine.explain import Evaluator, Read
+from .engine.explain import Evaluator
 from .engine.parameters import Law, default_law
+from .explanation import names, step, steps, variable_values
+from .jsonout import plain
 from .papers import section as papers_section
 from .rules import federal, japan
-from .rules.model import Check
+from .state_check import resolve_registered, resolve_state, state_block
 from .vehicle import BODIES, MONTH_READINGS, InputError, Vehicle, parse_date
 
 BUILT_DATE = federal.BUILT  # the build date as read for this run (day, or month start/end)
@@ -49,54 +51,12 @@ def resolve_reading(raw: str | None) -> str | None:
     return value
 
 
-def _iso(v: Any) -> Any:
-    return v.isoformat() if isinstance(v, dt.date) else v
-
-
-def _step(check: Check, ev: Evaluator) -> dict[str, Any] | None:
-    """Evaluate one check for the explanation; None when it does not apply."""
-    if ev.eval(check.applies) is not True:
-        return None
-    value = ev.eval(check.value)
-    ev.reads = []
-    limit = ev.eval(check.limit)
-    reads: list[Read] = [r for r in ev.reads if r.entry is not None]
-    passed = ev.eval(check.passed)
-    entry = reads[-1].entry if reads else None
-    step: dict[str, Any] = {
-        "rule": check.name,
-        "label": check.label,
-        "passed": passed,
-        "value": _iso(list(value) if isinstance(value, tuple) else value),
-        "limit": _iso(list(limit) if isinstance(limit, tuple) else limit),
-        "unit": check.unit,
-        "op": check.op,
-        "effective": _iso(entry.since) if entry else None,
-        "citation": entry.citation if entry else None,
-        "citations": entry.citations if entry else [],
-        "confidence": entry.confidence if entry else None,
-        "parameter": reads[-1].path if reads else None,
-    }
-    if entry and entry.disputed:
-        step["disputed"] = [d.get("claim") for d in entry.disputed]
-    if entry and entry.note:
-        step["note"] = entry.note.strip()
-    if passed is False and isinstance(value, (int, float)) and isinstance(limit, (int, float)):
-        step["excess"] = round(value - limit, 3)
-    return step
-
-
-def _kei(ev: Evaluator, at: E.Expr) -> dict[str, Any]:
+def _kei(ev: Evaluator, at: E.Expr) -> list[dict[str, Any]]:
+    """The explanation steps of the kei standard at ``at``: the regime, then (when there is
+    one) each limit that applies."""
     checks = japan.checks(at)
-    steps = [_step(checks[0], ev)]
-    if steps[0]["passed"]:
-        steps += [s for s in (_step(c, ev) for c in checks[1:]) if s is not None]
-    return {
-        "is_kei": ev.eval(japan.is_kei(at)) is True,
-        "regime": _iso(ev.eval(japan.regime(at))),
-        "failed": [s["rule"] for s in steps[1:] if s["passed"] is False],
-        "checks": steps,
-    }
+    first = step(checks[0], ev)
+    return [first] + (steps(checks[1:], ev) if first["passed"] else [])
 
 
 def check(vehicle: Vehicle, on: Any = None, month_reading: str | None = None,
@@ -104,9 +64,10 @@ def check(vehicle: Vehicle, on: Any = None, month_reading: str | None = None,
     """Explain one vehicle on the date ``on`` (default today): the JSON contract of
     ``keicar check --json``. With ``state`` (a two-letter code, or DC), add the state's
     rules; ``registered`` (YYYY-MM-DD) is when the vehicle was first registered there, for
-    grandfathering."""
-    from .state_check import resolve_registered, resolve_state
+    grandfathering.
 
+    Every verdict is the value of a registry variable (``keicar.rules.registry``), listed
+    in ``variables``; the blocks add the explanation steps with the dated values they read."""
     law = law or default_law()
     on_d = resolve_on(on, law)
     reading = resolve_reading(month_reading)
@@ -114,23 +75,24 @@ def check(vehicle: Vehicle, on: Any = None, month_reading: str | None = None,
         raise InputError("built", f"{vehicle.built} is after the date asked ({on_d})")
     code = resolve_state(state, law)
     reg = resolve_registered(registered, on_d, vehicle.built_start, code)
-    row = {**vehicle.row(), "on": on_d, "month_reading": reading, "state": code, "registered": reg}
+    row = {**vehicle.row(), "on": on_d, "month_reading": reading, "state": code, "registered": reg,
+           "entry_date": on_d}
+    have = ("entry_date", "state") if code is not None else ("entry_date",)
+    values = variable_values(law, row, have)
     ev = Evaluator(law, row)
 
     built_used = ev.eval(BUILT_DATE)
-    at_build = _kei(ev, E.Lit(built_used))
-    today = _kei(ev, E.Col("on"))
     power = law.param(japan.POWER_AGREEMENT).entry(on_d)
     kei = {
-        "is_kei": at_build["is_kei"],
-        "regime": at_build["regime"],
-        "is_kei_today": today["is_kei"],
-        "regime_today": today["regime"],
-        "failed": at_build["failed"],
-        "failed_today": today["failed"],
-        "checks": at_build["checks"],
-        "checks_today": today["checks"],
-        "judged_on": _iso(built_used),
+        "is_kei": values["kei.is_kei"] is True,
+        "regime": values["kei.regime"],
+        "is_kei_today": values["kei.is_kei_today"] is True,
+        "regime_today": values["kei.regime_today"],
+        "failed": names(values["kei.failed"]),
+        "failed_today": names(values["kei.failed_today"]),
+        "checks": _kei(ev, E.Lit(built_used)),
+        "checks_today": _kei(ev, E.Col("on")),
+        "judged_on": plain(built_used),
         "info": [],
     }
     if power is not None and power.value is not None:
@@ -144,21 +106,20 @@ def check(vehicle: Vehicle, on: Any = None, month_reading: str | None = None,
             "confidence": power.confidence,
         })
 
-    steps = [s for s in (_step(c, ev) for c in federal.CHECKS) if s is not None]
-    path = ev.eval(federal.path)
+    path = values["us.path"]
     us = {
-        "nhtsa_eligible_from": _iso(ev.eval(federal.nhtsa_eligible_from())),
-        "epa_eligible_from": _iso(ev.eval(federal.epa_eligible_from)),
-        "importable": path != "not-importable",
+        "nhtsa_eligible_from": values["us.nhtsa_eligible_from"],
+        "epa_eligible_from": values["us.epa_eligible_from"],
+        "importable": values["us.importable"] is True,
         "path": path,
-        "road_legal_import": path == "25-year",
+        "road_legal_import": values["us.road_legal_import"] is True,
         "month_reading": ev.eval(federal.READING),
-        "checks": steps,
+        "checks": steps(federal.CHECKS, ev),
     }
     if vehicle.built_precision == "month":
-        us["nhtsa_eligible_from_month_end"] = _iso(
+        us["nhtsa_eligible_from_month_end"] = plain(
             ev.eval(federal.nhtsa_eligible_from(E.Col("built_end"))))
-        us["nhtsa_eligible_from_month_start"] = _iso(
+        us["nhtsa_eligible_from_month_start"] = plain(
             ev.eval(federal.nhtsa_eligible_from(E.Col("built_start"))))
     notes = ["EPA code E requires the original engine and emission controls (identical replacement only)."]
     if path == "off-road-only":
@@ -173,13 +134,12 @@ def check(vehicle: Vehicle, on: Any = None, month_reading: str | None = None,
         "verdict": verdict_line(kei, us, on_d),
         "kei": kei,
         "us": us,
-        "papers": papers_section(path, on_d, law=law),
+        "papers": papers_section(path, names(values["papers.required"]), on_d, law=law),
     }
     if code is not None:
-        from .state_check import state_block
-
-        result["state"] = state_block(ev, law, code, on_d, us)
+        result["state"] = state_block(ev, law, code, on_d, us, values)
         result["verdict"] += " " + result["state"]["sentence"]
+    result["variables"] = values
     return result
 
 

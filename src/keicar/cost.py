@@ -6,8 +6,11 @@
 ('8704.31', 25)
 
 Every rate is read from ``law/us/federal/customs.yaml`` by the expressions in
-``keicar.rules.customs``; this module validates input, runs them with the explainer (so that
-each line carries the dated value it used and its citation) and adds the user's own costs.
+``keicar.rules.customs``. The amounts are the registry variables (``customs.value_usd``,
+``customs.duty_usd``, ``customs.mpf_usd``, ``customs.hmf_usd``, ``cost.landed_usd``,
+``duty.*``: ``keicar.rules.registry``), so the table runner computes the same; this module
+validates input, traces them with the explainer (so that each line carries the dated values
+it used and their citations) and itemizes the parts of the duty.
 """
 
 from __future__ import annotations
@@ -19,8 +22,10 @@ from . import __version__
 from .engine import expr as E
 from .engine.explain import Evaluator
 from .engine.parameters import Law, default_law
+from .engine.variables import trace
+from .explanation import read_records
 from .rules import customs as C
-from .rules import federal
+from .rules.registry import registry
 from .vehicle import BODIES, InputError, parse_built, parse_date
 
 MODES = ("ocean", "air")
@@ -67,19 +72,22 @@ def _round(x: Any) -> Any:
     return round(x + 0.0, 2) if isinstance(x, (int, float)) and not isinstance(x, bool) else x
 
 
+def _sources(reads: list[dict]) -> list[dict]:
+    return [{"parameter": r["parameter"], "value": r["value"], "effective": r["since"],
+             "citation": r["citation"], "confidence": r["confidence"]} for r in reads]
+
+
 def _trace(law: Law, row: dict, expr: E.Expr) -> tuple[Any, list[dict]]:
+    """A part of a line (not a variable of its own) with the dated values it read."""
     ev = Evaluator(law, row)
     value = ev.eval(expr)
-    cites: list[dict] = []
-    for r in ev.reads:
-        if r.entry is None:
-            continue
-        item = {"parameter": r.path, "value": r.entry.value if not isinstance(r.entry.value, tuple) else list(r.entry.value),
-                "effective": r.entry.since.isoformat(), "citation": r.entry.citation,
-                "confidence": r.entry.confidence}
-        if item not in cites:
-            cites.append(item)
-    return value, cites
+    return value, _sources(read_records(ev.reads))
+
+
+def _variable(law: Law, row: dict, name: str) -> tuple[Any, list[dict]]:
+    """A registry variable's value for ``row``, with the dated values it read."""
+    t = trace(law, row, registry(law)[name])
+    return t["value"], _sources(t["reads"])
 
 
 def _line(name: str, label: str, amount: Any, cites: list[dict], key: str | None = None, **extra) -> dict:
@@ -134,15 +142,15 @@ def landed_cost(*, body: Any = None, built: Any = None, price_usd: Any = None, p
 
     row = {"body": body, "built_start": b_start, "built_end": b_end, "entry_date": entry,
            "price_usd": price, "freight_usd": freight, "insurance_usd": insurance, "mode": mode,
-           "on": entry, "month_reading": None}
-    value, value_cites = _trace(law, row, C.customs_value())
+           "on": entry, "month_reading": None, **extras}
+    value, value_cites = _variable(law, row, "customs.value_usd")
     col1, col1_cites = _trace(law, row, C.column1_rate())
     add_rate, add_cites = _trace(law, row, C.additional_rate())
-    add_heading = Evaluator(law, row).eval(C.additional_heading(law))
+    add_heading = _variable(law, row, "duty.additional_heading")[0]
     excluded = Evaluator(law, row).eval(C.s232_excluded())
-    rate = col1 + add_rate
-    duty_amount = value * rate / 100
-    hts6 = Evaluator(law, row).eval(C.hts_subheading(law))
+    rate = _variable(law, row, "duty.rate_percent")[0]
+    duty_amount = _variable(law, row, "customs.duty_usd")[0]
+    hts6 = _variable(law, row, "duty.hts")[0]
     hts8 = Evaluator(law, row).eval(C.hts_subheading(law, digits=8))
 
     col1_line = _line("column1", f"Column-1 duty, HTSUS {hts8}", value * col1 / 100, col1_cites,
@@ -170,11 +178,11 @@ def landed_cost(*, body: Any = None, built: Any = None, price_usd: Any = None, p
     }
 
     fees = []
-    mpf, mpf_cites = _trace(law, row, C.mpf_usd())
+    mpf, mpf_cites = _variable(law, row, "customs.mpf_usd")
     bound = Evaluator(law, row).eval(C.mpf_bound())
     fees.append(_line("mpf", "Merchandise processing fee", mpf, mpf_cites,
                       key={"min": "min_usd", "max": "max_usd"}.get(bound, "rate_percent"), basis=bound))
-    hmf, hmf_cites = _trace(law, row, C.hmf_usd())
+    hmf, hmf_cites = _variable(law, row, "customs.hmf_usd")
     fees.append(_line("hmf", "Harbor maintenance fee" + ("" if hmf else f" (not charged: {mode} entry)"),
                       hmf, hmf_cites, key="modes" if not hmf else "rate_percent"))
     own = []
@@ -203,10 +211,10 @@ def landed_cost(*, body: Any = None, built: Any = None, price_usd: Any = None, p
             item["status"] = s122
             unclear.append(item)
 
-    transport = freight + insurance
-    fee_total = sum(f["amount_usd"] or 0 for f in fees)
-    total = price + transport + duty_amount + fee_total
-    path = Evaluator(law, {**row, "body": body}).eval(federal.path)
+    # the landed cost, plus a Section 122 surcharge where the law says it applies
+    total = _variable(law, row, "cost.landed_usd")[0] + sum(
+        f["amount_usd"] for f in fees if f["item"] == "section_122")
+    path = _variable(law, row, "us.path")[0]
     value_cite = next((c["citation"] for c in value_cites), None)
     notes = [
         ("Customs value = the price paid for the vehicle; international freight and insurance are "

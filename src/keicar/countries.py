@@ -1,14 +1,16 @@
 """``keicar check --country CA|AU|UK``: the import block for another country, with the
-same explanation as the US block (``keicar.rules.countries``)."""
+same explanation as the US block (``keicar.rules.countries``). The verdicts are the registry
+variables ``ca.*``, ``au.*``, ``uk.*`` (``keicar.rules.registry``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from .api import _iso, _step, check, resolve_reading
+from .api import check, resolve_reading
 from .engine.explain import Evaluator
 from .engine.parameters import Law, default_law
+from .explanation import steps, variable_values
 from .rules.countries import COUNTRIES
 from .vehicle import InputError, Vehicle, parse_date
 
@@ -32,20 +34,20 @@ def import_block(vehicle: Vehicle, on: dt.date, code: str, month_reading: str | 
     if on < first:
         raise InputError("on", f"{on} is before {first}, the first date keicar encodes {spec['name']}'s import rule for")
     row = {**vehicle.row(), "on": on, "month_reading": resolve_reading(month_reading)}
-    ev = Evaluator(law, row)
-    steps = [s for s in (_step(c, ev) for c in spec["checks"]) if s is not None]
-    path = ev.eval(spec["path"])
+    key = code.lower()
+    values = {k.split(".", 1)[1]: v for k, v in variable_values(law, row, prefix=f"{key}.").items()}
+    path = values["import_path"]
     block = {
         "country": code,
         "name": spec["name"],
-        "eligible_from": _iso(ev.eval(spec["eligible_from"])),
-        "importable": path != "not-importable",
+        "eligible_from": values["eligible_from"],
+        "importable": values["importable"] is True,
         "path": path,
-        "checks": steps,
+        "checks": steps(spec["checks"], Evaluator(law, row)),
         "notes": [],
     }
-    if "approval_exempt_from" in spec:
-        block["approval_exempt_from"] = _iso(ev.eval(spec["approval_exempt_from"]))
+    if "approval_exempt_from" in values:
+        block["approval_exempt_from"] = values["approval_exempt_from"]
     for p in spec["notes_params"]:
         e = law.param(p).entry(on)
         if e is not None and e.value:

@@ -98,16 +98,16 @@ def _compiled(law: Law, prefix: str | None, columns: set[str], on: dt.date, tag:
     return [ok.cast(pl.Boolean).alias(f"{tag}_qualifies"), failed.alias(f"{tag}_failed")], skipped
 
 
-def compare(frame, policy: Policy, on: dt.date, law: Law | None = None, laws: tuple[str, ...] = ("baseline", "policy")):
+def compare(frame, policy: Policy, on: dt.date, law: Law | None = None):
     """Add ``baseline_qualifies``/``_failed`` and ``policy_qualifies``/``_failed`` columns to
-    ``frame`` in one query. ``laws`` picks which to compute (the test runs them apart)."""
+    ``frame`` in one query."""
     import polars as pl
 
     base = law or default_law()
     columns = set(frame.columns)
     prefix = policy.category
     cols, skipped = [], {}
-    for tag in laws:
+    for tag in ("baseline", "policy"):
         the_law = base if tag == "baseline" else policy.law(base)
         c, s = _compiled(the_law, prefix, columns, on, tag)
         cols += c

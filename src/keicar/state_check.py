@@ -1,6 +1,7 @@
 """The ``state`` block of ``keicar check``: the state rules (``keicar.rules.states``)
 explained for one vehicle, with the dated values, citations and the sentence shown to the
-owner. Interfaces call ``keicar.api.check(..., state=...)``, which calls this."""
+owner. Interfaces call ``keicar.api.check(..., state=...)``, which calls this with the
+values of the ``state.*`` registry variables (``keicar.rules.registry``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 from .engine.explain import Evaluator, jurisdictions
 from .engine.parameters import Law, Value
+from .explanation import steps, variable_values
 from .jsonout import plain
 from .rules import states as S
 from .vehicle import InputError, parse_date
@@ -43,12 +45,12 @@ def resolve_registered(raw: Any, on: dt.date, built: dt.date, state: str | None)
     return registered
 
 
-def _used(ev: Evaluator, expr) -> tuple[Any, Value | None]:
-    """Evaluate ``expr``; the dated value it ended on (the last parameter read)."""
+def _used(ev: Evaluator, expr) -> Value | None:
+    """The dated value ``expr`` ended on (the last parameter it read) for ``ev``'s row."""
     ev.reads = []
-    value = ev.eval(expr)
+    ev.eval(expr)
     reads = [r for r in ev.reads if r.entry is not None]
-    return value, (reads[-1].entry if reads else None)
+    return reads[-1].entry if reads else None
 
 
 def state_name(law: Law, code: str) -> str:
@@ -59,31 +61,30 @@ def _entry(law: Law, path: str, on: dt.date) -> Value | None:
     return law.param(path).entry(on) if law.has(path) else None
 
 
-def state_block(ev: Evaluator, law: Law, code: str, on: dt.date, us: dict) -> dict[str, Any]:
-    """Explain the state rules for the vehicle of ``ev`` (its row holds ``state``)."""
-    from .api import _step
-
+def state_block(ev: Evaluator, law: Law, code: str, on: dt.date, us: dict,
+                values: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Explain the state rules for the vehicle of ``ev`` (its row holds ``state``);
+    ``values`` holds the ``state.*`` variables for that row (computed when not given)."""
+    if values is None:
+        values = variable_values(law, ev.row, ("state",), prefix="state.")
     node = law.node(f"{PREFIX}.{code}")
-    source = ev.eval(S.status_source)
-    status = ev.eval(S.status)
+    source = values["state.status_from"]
     entries: list[Value] = []
     if source == "record":
-        entries.append(_used(ev, S.per_vehicle("status"))[1])
+        entries.append(_used(ev, S.per_vehicle("status")))
     elif source == "grandfather":
-        entries.append(_used(ev, S.sp("grandfather.status"))[1])
-    out: dict[str, Any] = {"code": code, "name": state_name(law, code), "status": status}
+        entries.append(_used(ev, S.sp("grandfather.status")))
+    out: dict[str, Any] = {"code": code, "name": state_name(law, code), "status": values["state.status"]}
     for field, expr in (("max_posted_speed_mph", S.max_posted_speed_mph),
                         ("interstates", S.interstates),
                         ("registration_class", S.registration_class)):
-        value, entry = _used(ev, expr)
-        out[field] = value
-        if entry is not None:
-            entries.append(entry)
+        out[field] = values[f"state.{field}"]
+        entries.append(_used(ev, expr))
     entries = [e for e in entries if e is not None]
     citations: list[str] = []
     for e in entries:
         citations += [c for c in e.citations if c not in citations]
-    checks = [s for s in (_step(c, ev) for c in S.DEFINITION_CHECKS) if s is not None]
+    checks = steps(S.DEFINITION_CHECKS, ev)
     for s in checks:  # inches converted from mm: show two decimals
         if isinstance(s["value"], float):
             s["value"] = round(s["value"], 2)
@@ -91,14 +92,14 @@ def state_block(ev: Evaluator, law: Law, code: str, on: dt.date, us: dict) -> di
     for s in missed:
         citations += [c for c in s["citations"] if c not in citations]
     out.update({
-        "applies_to": ev.eval(S.applies_to),
+        "applies_to": values["state.applies_to"],
         "effective": plain(max(e.since for e in entries)) if entries else None,
-        "confidence": ev.eval(S.confidence),
-        "basis": ev.eval(S.basis),
+        "confidence": values["state.confidence"],
+        "basis": values["state.basis"],
         "citations": citations,
         "record_confidence": node.meta.get("confidence"),
         "status_from": source,
-        "grandfathered": ev.eval(S.grandfathered) is True,
+        "grandfathered": values["state.grandfathered"] is True,
         "road_importable": bool(us.get("road_legal_import")),
     })
     gf_before = _entry(law, f"{PREFIX}.{code}.grandfather.registered_before", on)
@@ -113,7 +114,7 @@ def state_block(ev: Evaluator, law: Law, code: str, on: dt.date, us: dict) -> di
     not_checked = _not_checked(law, code, on)
     if checks or not_checked:
         out["definition"] = {
-            "outside": bool(missed),
+            "outside": values["state.outside_definition"] is True,
             "missed": [s["rule"].split(".", 1)[1] for s in missed],
             "checks": checks,
             "not_checked": not_checked,

@@ -41,6 +41,16 @@ class Health(Versions):
 
 # ---------------------------------------------------------------- /v1/check
 
+class Read(_Out):
+    """One dated parameter value a step or a variable read."""
+
+    parameter: str
+    value: Value
+    since: str = Field(description="The day this value took effect, YYYY-MM-DD.")
+    citation: Optional[str]
+    confidence: Confidence
+
+
 class Step(_Out):
     """One rule applied: the vehicle's value against a dated, cited limit."""
 
@@ -59,6 +69,8 @@ class Step(_Out):
     note: Optional[str] = None
     disputed: Optional[list[str]] = None
     excess: Optional[Union[int, float]] = Field(None, description="By how much the value passed the limit.")
+    reads: list[Read] = Field([], description="Every dated parameter value the step read; `citation`, "
+                                              "`effective` and `confidence` are those of the last one.")
 
 
 class Info(_Out):
@@ -211,6 +223,10 @@ class CheckAnswer(Versions):
     state: Optional[StateBlock] = None
     country: Optional[str] = None
     import_: Optional[Import] = Field(None, alias="import")
+    variables: dict[str, Value] = Field(
+        description="The value of every registry variable (`GET /v1/variables`) whose inputs are given: "
+                    "kei.*, us.*, papers.*, ca.*, au.*, uk.*, duty.* (entry on the date asked) and, "
+                    "with a state, state.*. Dates are YYYY-MM-DD; `names` are comma-joined.")
 
 
 # ---------------------------------------------------------------- /v1/states
