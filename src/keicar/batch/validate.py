@@ -66,7 +66,11 @@ class Plan:
 
 
 def _text(col: str) -> pl.Expr:
-    return pl.col(col).cast(pl.String).str.strip_chars()
+    return _text_of(pl.col(col))
+
+
+def _text_of(e: pl.Expr) -> pl.Expr:
+    return e.cast(pl.String).str.strip_chars()
 
 
 def _is_text(dtype: pl.DataType) -> bool:
@@ -126,8 +130,8 @@ def _built(p: Plan, dtype: pl.DataType, on: dt.date, today: dt.date) -> None:
         p.shape.update({
             P + "is_day": text.str.contains(_DAY),
             P + "is_month": (text.str.len_bytes() == 7) & text.str.contains(_MONTH),
-            P + "day": text.str.to_date("%Y-%m-%d", strict=False, cache=False),
-            P + "month": text.str.to_date("%Y-%m", strict=False, cache=False),
+            P + "day": _day(text),
+            P + "month": _month(text),
             P + "month_no": text.str.slice(5, 2).cast(pl.Int32, strict=False),
             P + "built_missing": text.is_null() | (text == ""),
         })
@@ -152,6 +156,25 @@ def _built(p: Plan, dtype: pl.DataType, on: dt.date, today: dt.date) -> None:
         # keicar.api.check refuses these too: a vehicle is judged on a date after its build
         Check(BUILT, s > on, lambda: _fmt(f"{{}} is after the date asked ({on})", raw)),
     ]
+
+
+def _day(text: pl.Expr) -> pl.Expr:
+    return text.str.to_date("%Y-%m-%d", strict=False, cache=False)
+
+
+def _month(text: pl.Expr) -> pl.Expr:
+    return text.str.to_date("%Y-%m", strict=False, cache=False)
+
+
+def built_range(raw: pl.Expr, dtype: pl.DataType) -> tuple[pl.Expr, pl.Expr]:
+    """(first day, last day) of a build date column read as the checks above read it: a date,
+    or text ``YYYY-MM-DD`` / ``YYYY-MM`` (a month: its first and last day); null otherwise."""
+    if dtype == pl.Date or isinstance(dtype, pl.Datetime):
+        return raw.cast(pl.Date), raw.cast(pl.Date)
+    text = _text_of(raw)
+    day = pl.when(text.str.contains(_DAY)).then(_day(text))
+    month = pl.when((text.str.len_bytes() == 7) & text.str.contains(_MONTH)).then(_month(text))
+    return pl.coalesce(day, month), pl.coalesce(day, month.dt.month_end())
 
 
 def _body(p: Plan, dtype: pl.DataType) -> None:
