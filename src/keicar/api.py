@@ -296,7 +296,8 @@ def screen_frame(frame, on: Any = None, month_reading: str | None = None, law: L
 
         start, end = built_range(pl.col("built"), schema["built"])
         temp("built_start", start)
-        temp("built_end", pl.min_horizontal(end, pl.lit(today or dt.date.today())))
+        last = pl.lit(today or dt.date.today())  # as make_vehicle: a month not over ends today
+        temp("built_end", pl.when(end > last).then(last).otherwise(end))
     for name, dtype in OPTIONAL.items():
         if name not in schema:
             temp(name, pl.lit(None, dtype=getattr(pl, dtype)))
@@ -313,7 +314,14 @@ def screen_frame(frame, on: Any = None, month_reading: str | None = None, law: L
     if added:
         lf = lf.with_columns(**added)
     lf = lf.with_columns(pl.col("body").cast(pl.Enum(list(BODIES))))
-    lf = lf.with_columns(variable_columns(law, chosen, constants, rename))
+    # A variable needs its inputs: where a row lacks one (no state, no price), it is null.
+    given = {"state": _TEMP + "state", "price_usd": "price_usd"}
+    cols = []
+    for v, col in zip(chosen, variable_columns(law, chosen, constants, rename)):
+        per_row = [given[n] for n in v.needs if n in given and n not in constants]
+        cols.append(pl.when(pl.all_horizontal(pl.col(per_row).is_not_null())).then(col).alias(v.column_name)
+                    if per_row else col)
+    lf = lf.with_columns(cols)
     return lf.with_columns(asked.alias("on")).drop(list(added))
 
 
