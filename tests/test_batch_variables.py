@@ -220,3 +220,10 @@ def test_explainer_and_screen_agree_on_every_variable(tmp_path):
     compared, diffs = equal_runners.differences(read, pl.read_parquet(tmp_path / "out.parquet"))
     assert diffs == []
     assert compared > 60_000
+
+
+def test_screen_frame_unknown_state_code_is_no_state():
+    frame = pl.DataFrame({**FRAME, "built": ["1999-05"] * 3, "cc": [658.0] * 3, "st": ["ZZ", None, " tx"]})
+    got = screen_frame(frame, on="2026-11-24", state_column="st").collect()
+    assert got["state_status"].to_list()[:2] == [None, None] and got["state_status"][2] is not None
+    assert got["st"].to_list() == ["ZZ", None, " tx"]

@@ -412,8 +412,12 @@ def _state_inputs(schema, law: Law, constants: dict, temp, state, state_column, 
     if state not in (None, ""):
         constants["state"] = resolve_state(state, law)
     else:
-        # Codes are matched case-insensitively; the table's own column is left as it was.
-        temp("state", pl.col(state_column).cast(pl.String).str.strip_chars().str.to_uppercase())
+        # Codes are matched case-insensitively; a code the law has no state for is a missing
+        # state (as resolve_state refuses it); the table's own column is left as it was.
+        from .state_check import state_codes
+
+        code = pl.col(state_column).cast(pl.String).str.strip_chars().str.to_uppercase()
+        temp("state", pl.when(code.is_in(state_codes(law))).then(code))
     if registered_column is None:
         constants["registered"] = None
     else:
