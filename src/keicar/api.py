@@ -178,87 +178,208 @@ def outputs() -> dict[str, E.Expr]:
     return out
 
 
-def failed_checks(at: E.Expr) -> list[tuple[str, E.Expr]]:
-    """(name, failed?) for the dimension checks, as the explanation reports them."""
-    return [(c.name, E.And((c.applies, E.Not(c.passed)))) for c in japan.checks(at)[1:]]
+#: Inputs of the rules beyond the vehicle that a table may carry as columns, read as given
+#: (amounts in USD; ``mode`` ocean or air). Absent columns are missing values.
+MONEY = ("price_usd", "freight_usd", "insurance_usd", "broker_usd", "port_usd", "state_fees_usd")
+#: Vehicle columns the rules read; an absent one is a column of missing values.
+OPTIONAL = {"length_mm": "Float64", "width_mm": "Float64", "height_mm": "Float64", "cc": "Float64",
+            "ev_kw": "Float64", "stroke": "Int8"}
+_TEMP = "__keicar_screen_"
 
 
 def screen_frame(frame, on: Any = None, month_reading: str | None = None, law: Law | None = None,
                  state: str | None = None, state_column: str | None = None,
-                 registered_column: str | None = None):
-    """Add the verdict columns to a Polars (Lazy)Frame with the columns ``built_start``,
-    ``built_end`` (dates), ``length_mm``, ``width_mm``, ``height_mm``, ``cc``, ``stroke``,
-    ``ev_kw`` and ``body``. Returns a LazyFrame: nothing runs until it is collected.
+                 registered_column: str | None = None, *, on_column: str | None = None,
+                 entry_date: Any = None, columns: Any = None, today: dt.date | None = None):
+    """Add the variables of the registry (``keicar.rules.registry``) as columns to a Polars
+    (Lazy)Frame of vehicles: every variable whose inputs the table has, or those named in
+    ``columns`` (variable names such as ``state.status`` or column names such as
+    ``state_status``; a list or a comma-separated text). Returns a LazyFrame: nothing runs
+    until it is collected.
+
+    The vehicle: ``built`` (a date, or text ``YYYY-MM-DD`` / ``YYYY-MM``; or the columns
+    ``built_start`` and ``built_end``), ``body``, and ``length_mm``, ``width_mm``,
+    ``height_mm``, ``cc``, ``stroke``, ``ev_kw`` (a column that is absent is missing values:
+    the verdicts that need it are null).
+
+    The date asked: ``on`` (one date, default today) or ``on_column`` (a column of dates); the
+    output's ``on`` column holds it. The entry date of the customs columns is ``entry_date``,
+    by default the date asked.
 
     With ``state`` (one code for every row) or ``state_column`` (a column of codes; unknown
-    codes give null state verdicts), also add ``state_status``,
-    ``state_max_posted_speed_mph``, ``state_interstates``, ``state_registration_class``,
-    ``state_confidence`` and ``state_applies_to``; ``registered_column`` names a date
-    column of first registration in the state (for grandfathering).
+    codes give null state verdicts), the ``state_*`` columns; ``registered_column`` names a
+    date column of first registration in the state (for grandfathering). With a
+    ``price_usd`` column, the customs amounts and ``cost_landed_usd`` (reading the
+    ``freight_usd``, ``insurance_usd``, ``broker_usd``, ``port_usd``, ``state_fees_usd`` and
+    ``mode`` columns where the table has them).
 
     Rows must be valid as ``keicar.vehicle.make_vehicle`` defines it (dates within
     1885..2101, a known body): the batch screen checks that and rejects other rows first.
     Verdicts are null where an input they need is missing."""
     import polars as pl
 
-    from .engine.vectorized import Compiler
+    from .engine.variables import columns as variable_columns
 
     law = law or default_law()
-    on_d = resolve_on(on, law)
-    constants = {"on": on_d, "month_reading": resolve_reading(month_reading)}
     lf = frame.lazy() if isinstance(frame, pl.DataFrame) else frame
-    state_cols, lf, temp = _state_inputs(lf, law, constants, state, state_column, registered_column)
-    comp = Compiler(law, constants)
-    cols = [comp.compile(e).alias(name) for name, e in outputs().items()]
-    # The failed checks as one label ("length_mm,width_mm"): a bit mask, then one gather
-    # into an Enum of every combination.
-    fails = failed_checks(BUILT_DATE)
-    mask = pl.sum_horizontal([
-        comp.compile(failed).fill_null(False).cast(pl.UInt32) * (1 << i)
-        for i, (_, failed) in enumerate(fails)
-    ])
-    combos = [",".join(n for i, (n, _) in enumerate(fails) if m >> i & 1) for m in range(1 << len(fails))]
-    cols.append(pl.lit(pl.Series(combos, dtype=pl.Enum(list(dict.fromkeys(combos))))).gather(mask).alias("kei_failed"))
-    cols += [comp.compile(e).alias(name) for name, e in state_cols.items()]
+    schema = lf.collect_schema()
+    if "body" not in schema:
+        raise InputError("body", "the table has no 'body' column")
+    constants: dict[str, Any] = {"month_reading": resolve_reading(month_reading)}
+    rename: dict[str, E.Expr] = {}
+    added: dict[str, pl.Expr] = {}
+
+    def temp(name: str, value: pl.Expr) -> None:
+        added[_TEMP + name] = value
+        rename[name] = E.Col(_TEMP + name)
+
+    if on_column is not None:
+        if on not in (None, ""):
+            raise InputError("on_column", "give either on (one date) or on_column, not both")
+        _has(schema, "on_column", on_column)
+        asked: pl.Expr = pl.col(_TEMP + "on")
+        temp("on", as_dates(pl.col(on_column), schema[on_column]))
+    else:
+        on_d = resolve_on(on, law, today)
+        constants["on"] = on_d
+        asked = pl.lit(on_d)
+    if entry_date not in (None, ""):
+        constants["entry_date"] = resolve_entry(entry_date, law)
+    elif on_column is not None:
+        rename["entry_date"] = rename["on"]
+    else:
+        constants["entry_date"] = constants["on"]
+    if "built_start" not in schema or "built_end" not in schema:
+        if "built" not in schema:
+            raise InputError("built", "the table has no 'built' column (nor 'built_start' and 'built_end')")
+        from .batch.validate import built_range
+
+        start, end = built_range(pl.col("built"), schema["built"])
+        temp("built_start", start)
+        last = pl.lit(today or dt.date.today())  # as make_vehicle: a month not over ends today
+        temp("built_end", pl.when(end > last).then(last).otherwise(end))
+    for name, dtype in OPTIONAL.items():
+        if name not in schema:
+            temp(name, pl.lit(None, dtype=getattr(pl, dtype)))
+    have = {"entry_date"}
+    have |= _state_inputs(schema, law, constants, temp, state, state_column, registered_column)
+    if "price_usd" in schema:
+        have.add("price_usd")
+    for name in MONEY:
+        if name not in schema:
+            constants[name] = None
+    if "mode" not in schema:
+        constants["mode"] = "ocean"  # as keicar cost: an ocean shipment unless told
+    chosen = select_variables(law, columns, have)
+    if added:
+        lf = lf.with_columns(**added)
     lf = lf.with_columns(pl.col("body").cast(pl.Enum(list(BODIES))))
+    # A variable needs its inputs: where a row lacks one (no state, no price), it is null.
+    given = {"state": _TEMP + "state", "price_usd": "price_usd"}
+    cols = []
+    for v, col in zip(chosen, variable_columns(law, chosen, constants, rename)):
+        per_row = [given[n] for n in v.needs if n in given and n not in constants]
+        cols.append(pl.when(pl.all_horizontal(pl.col(per_row).is_not_null())).then(col).alias(v.column_name)
+                    if per_row else col)
     lf = lf.with_columns(cols)
-    return lf.with_columns(
-        (pl.col("us_path") != "not-importable").alias("us_importable"),
-        pl.lit(on_d).alias("on"),
-    ).drop(temp)
+    return lf.with_columns(asked.alias("on")).drop(list(added))
 
 
-def _state_inputs(lf, law: Law, constants: dict, state, state_column, registered_column):
-    """The state rule columns to add, with the frame's state/registered inputs in place."""
-    from .rules import states as state_rules
-    from .state_check import resolve_state
-
-    if state is None and state_column is None:
-        if registered_column is not None:
-            raise InputError("registered_column", "a registration date needs a state; give state or state_column")
-        return {}, lf, []
-    if state is not None and state_column is not None:
-        raise InputError("state", "give either state (one code) or state_column, not both")
+def as_dates(col, dtype):
+    """A column of dates: Date or Datetime values, or text ``YYYY-MM-DD`` (null otherwise)."""
     import polars as pl
 
-    names = lf.collect_schema().names()
+    if dtype == pl.Date or isinstance(dtype, pl.Datetime):
+        return col.cast(pl.Date)
+    text = col.cast(pl.String).str.strip_chars()
+    return pl.when(text.str.contains(r"^\d{4}-\d{2}-\d{2}$")).then(
+        text.str.to_date("%Y-%m-%d", strict=False, cache=False))
+
+
+def resolve_entry(raw: Any, law: Law) -> dt.date:
+    """The entry date of the customs columns, within the dates keicar has every rate for."""
+    from .cost import earliest_entry
+
+    entry = parse_date("entry_date", raw)
+    first = earliest_entry(law)
+    if entry < first:
+        raise InputError("entry_date", f"{entry} is before {first}, the first date keicar encodes every "
+                                       f"customs rate for")
+    return entry
+
+
+def _has(schema, option: str, col: str) -> None:
+    if col not in schema:
+        raise InputError(option, f"{col!r} is not a column of the table")
+
+
+def select_variables(law: Law, names: Any, have: set[str]) -> list:
+    """The variables to compute: those named (by variable or column name), else every one
+    whose inputs are in ``have``."""
+    from .rules.registry import registry
+
+    reg = registry(law)
+    if names in (None, ""):
+        return reg.select(have=have)
+    if isinstance(names, str):
+        names = names.split(",")
+    by_column = {v.column_name: v.name for v in reg}
+    wanted: list[str] = []
+    for raw in names:
+        name = str(raw).strip()
+        if not name:
+            continue
+        full = name if name in reg else by_column.get(name)
+        if full is None:
+            import difflib
+
+            known = [*reg.names(), *by_column]
+            near = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+            hint = f"; closest: {', '.join(near)}" if near else "; see keicar variables"
+            raise InputError("columns", f"{name!r} is not a variable{hint}")
+        missing = set(reg[full].needs) - have
+        if missing:
+            raise InputError("columns", f"{full} needs {', '.join(sorted(missing))}: "
+                                        f"{_NEEDS_HOW.get(min(missing), 'give it')}")
+        if full not in wanted:
+            wanted.append(full)
+    if not wanted:
+        raise InputError("columns", "no variable named; give names such as kei.is_kei,us.path")
+    return reg.select(wanted, have=have)
+
+
+_NEEDS_HOW = {"state": "give a state column or a state for every row",
+              "price_usd": "give a price_usd column (or price_jpy with the yen rate)",
+              "entry_date": "give an entry date"}
+
+
+def _state_inputs(schema, law: Law, constants: dict, temp, state, state_column, registered_column) -> set[str]:
+    """Put the state and registration inputs in place (constants, or working columns via
+    ``temp``); the inputs the table then has ({'state'} or nothing)."""
+    import polars as pl
+
+    from .state_check import resolve_state
+
+    if state in (None, "") and state_column is None:
+        if registered_column is not None:
+            raise InputError("registered_column", "a registration date needs a state; give state or state_column")
+        return set()
+    if state not in (None, "") and state_column is not None:
+        raise InputError("state", "give either state (one code) or state_column, not both")
     for opt, col in (("state_column", state_column), ("registered_column", registered_column)):
-        if col is not None and col not in names:
-            raise InputError(opt, f"{col!r} is not a column of the table")
-    temp, renamed = [], {}
-    if state is not None:
+        if col is not None:
+            _has(schema, opt, col)
+    if state not in (None, ""):
         constants["state"] = resolve_state(state, law)
     else:
-        renamed["state"] = E.Col("__state")
-        # Codes are matched case-insensitively; the table's own column is left as it was.
-        lf = lf.with_columns(pl.col(state_column).cast(pl.String).str.strip_chars().str.to_uppercase()
-                             .alias("__state"))
-        temp.append("__state")
+        # Codes are matched case-insensitively; a code the law has no state for is a missing
+        # state (as resolve_state refuses it); the table's own column is left as it was.
+        from .state_check import state_codes
+
+        code = pl.col(state_column).cast(pl.String).str.strip_chars().str.to_uppercase()
+        temp("state", pl.when(code.is_in(state_codes(law))).then(code))
     if registered_column is None:
         constants["registered"] = None
     else:
-        renamed["registered"] = E.Col("__registered")
-        lf = lf.with_columns(pl.col(registered_column).cast(pl.Date).alias("__registered"))
-        temp.append("__registered")
-    cols = {name: E.substitute(e, renamed) for name, e in state_rules.outputs().items()}
-    return cols, lf, temp
+        temp("registered", as_dates(pl.col(registered_column), schema[registered_column]))
+    return {"state"}

@@ -13,6 +13,15 @@ BODY = "body"
 STROKE = "stroke"
 STATE = "state"
 NUMBERS = tuple(BOUNDS)  # length_mm, width_mm, height_mm, cc, ev_kw
+#: The date asked and the first registration, per row (named by --on-column, --registered-column).
+ON = "on"
+REGISTERED = "registered"
+#: Amounts in US dollars (read when a price is given: ``price_usd``, or ``price_jpy`` at a rate)
+#: and the transport mode.
+PRICE = "price_usd"
+PRICE_JPY = "price_jpy"
+MONEY = (PRICE, "freight_usd", "insurance_usd", "broker_usd", "port_usd", "state_fees_usd")
+MODE = "mode"
 CANONICAL = (BUILT, BODY, *NUMBERS, STROKE, STATE)
 REQUIRED = (BUILT, BODY)
 

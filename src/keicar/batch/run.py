@@ -27,7 +27,7 @@ import polars as pl
 
 from ..vehicle import InputError
 from . import validate as V
-from .columns import ROW, STATE, clash, parse_map, parse_units
+from .columns import ON, PRICE, PRICE_JPY, REGISTERED, ROW, STATE, clash, parse_map, parse_units
 from .csvscan import Records, count_records, header_names, sniff
 from .files import check_targets, publish, run_folders, write_error
 
@@ -90,32 +90,31 @@ def read_error(path: Path, exc: Exception) -> InputError:
     return InputError("in", f"cannot read {path.name!r}: {lines[0] if lines else type(exc).__name__}")
 
 
-def verdicts(valid: pl.LazyFrame, on: dt.date, month_reading: str | None, has_state: bool) -> pl.LazyFrame:
-    """The verdict columns for valid rows: every interface (local, Spark) goes through here.
-    ``has_state``: the rows carry a ``state`` column (two-letter US code)."""
-    from ..api import resolve_reading, screen_frame
+def verdicts(valid: pl.LazyFrame, job: "Job") -> pl.LazyFrame:
+    """The variables' columns for valid rows (``keicar.api.screen_frame``): every interface
+    (local, Spark) goes through here."""
+    from ..api import screen_frame
     from ..engine.parameters import default_law
-    from ..engine.vectorized import Compiler
-    from ..rules import customs
 
-    law = default_law()
-    lf = screen_frame(valid, on=on, month_reading=month_reading, law=law)
-    # US customs duty on entry on the date asked (issue #4's rules, compiled like screen_frame's)
-    comp = Compiler(law, {"on": on, "entry_date": on, "month_reading": resolve_reading(month_reading)})
-    return lf.with_columns(comp.compile(e).alias(name) for name, e in customs.screen_outputs(law=law).items())
+    names = valid.collect_schema().names()
+    return screen_frame(valid, on=job.on, month_reading=job.month_reading, law=default_law(),
+                        state=job.state, state_column=STATE if STATE in names else None,
+                        registered_column=REGISTERED if job.registered_column else None,
+                        on_column=ON if job.on_column else None, entry_date=job.entry_date,
+                        columns=job.variables, today=job.today)
 
 
 class Verdicts:
     """The verdict query for one schema of valid rows, compiled once and run on one DataFrame at
     a time (compiling takes ~0.1 s; running it on a batch of rows, milliseconds)."""
 
-    def __init__(self, schema: pl.Schema, on: dt.date, month_reading: str | None, has_state: bool):
+    def __init__(self, schema: pl.Schema, job: "Job"):
         from polars.io.plugins import register_io_source
 
         self._frame: pl.DataFrame | None = None
         self._lock = threading.Lock()
         feed = register_io_source(self._source, schema=schema)
-        self._query = verdicts(feed, on, month_reading, has_state)
+        self._query = verdicts(feed, job)
 
     def _source(self, with_columns, predicate, n_rows, batch_size):
         frame = self._frame
@@ -139,38 +138,77 @@ class Job:
     """A screen, planned for one input schema; its queries are lazy."""
     plan: V.Plan
     columns: list[str]              # the input columns, named as --map says
-    on: dt.date
+    on: dt.date | None              # the date asked, or None: per row (on_column)
     month_reading: str | None
     today: dt.date
     mapping: dict[str, str] = field(default_factory=dict)
     schema: pl.Schema | None = None  # the input's, named as --map says
     units: dict[str, float] = field(default_factory=dict)
     ragged: tuple[list[int], list[int], int] | None = None
+    asked: V.Asked = field(default_factory=V.Asked)
+    entry_date: dt.date | None = None   # None: the date asked
+    state: str | None = None            # one state for every row
+    variables: list[str] | None = None  # the variables chosen (--columns); None: every one that applies
     _verdicts: dict = field(default_factory=dict, repr=False)
     _names_checked: bool = field(default=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
+    @property
+    def on_column(self) -> str | None:
+        return self.asked.on_column
+
+    @property
+    def registered_column(self) -> str | None:
+        return self.asked.registered_column
+
     @classmethod
     def make(cls, schema: pl.Schema, *, on: Any = None, month_reading: str | None = None,
              mapping: list[str] | None = None, units: list[str] | None = None,
-             today: dt.date | None = None, header: list[str] | None = None) -> "Job":
+             today: dt.date | None = None, header: list[str] | None = None, on_column: str | None = None,
+             entry_date: Any = None, state: str | None = None, registered_column: str | None = None,
+             columns: Any = None, fx_jpy_per_usd: Any = None) -> "Job":
         """``header``: the column names as a CSV file's header writes them (the reader renames
-        a repeated name)."""
-        from ..api import resolve_on, resolve_reading
+        a repeated name). ``on_column``: the date asked per row (instead of ``on``);
+        ``entry_date``: the customs entry date (default: the date asked); ``state``: one
+        state for every row; ``registered_column``: first registration in the state;
+        ``columns``: the variables to compute (names or column names); ``fx_jpy_per_usd``:
+        the rate for a ``price_jpy`` column."""
+        from ..api import earliest_on, resolve_entry, resolve_on, resolve_reading, select_variables
         from ..engine.parameters import default_law
+        from ..state_check import resolve_state
 
+        law = default_law()
         today = today or dt.date.today()
-        on_d = resolve_on(on, default_law(), today=today)
+        if on_column is not None and on not in (None, ""):
+            raise InputError("on_column", "give either --on (one date) or --on-column, not both")
+        on_d = None if on_column is not None else resolve_on(on, law, today=today)
         names = schema.names()
         renames = parse_map(mapping, names, header)
         mapped = pl.Schema({renames.get(c, c): dtype for c, dtype in schema.items()})
+        code = resolve_state(state, law)
+        if code is not None and STATE in mapped:
+            raise InputError("state", f"the input has a {STATE!r} column; give --state only for a file without one")
+        if registered_column is not None and code is None and STATE not in mapped:
+            raise InputError("registered_column", "a registration date needs a state; give a state column or "
+                                                  "--state XX")
+        fx = _price_inputs(mapped, fx_jpy_per_usd)
+        have = {"entry_date"} | ({"state"} if code or STATE in mapped else set())
+        have |= {"price_usd"} if PRICE in mapped or PRICE_JPY in mapped else set()
+        chosen = None
+        if columns not in (None, "", []):
+            chosen = [v.name for v in select_variables(law, columns, have)]
+        asked = V.Asked(on_column=on_column, registered_column=registered_column, fx_jpy_per_usd=fx,
+                        earliest_on=earliest_on(law), state_given=code is not None)
         job = cls(V.Plan({}, []), list(mapped.names()), on_d, resolve_reading(month_reading), today,
-                  renames, mapped, parse_units(units))
+                  renames, mapped, parse_units(units), asked=asked,
+                  entry_date=resolve_entry(entry_date, law) if entry_date not in (None, "") else None,
+                  state=code, variables=chosen)
         job.plan = job._plan(_state_values(codes_only=True) if STATE in mapped else None)
         return job
 
     def _plan(self, states: dict[str, str] | None) -> V.Plan:
-        return V.plan(self.schema, {}, self.units, self.on, self.today, ragged=self.ragged, states=states)
+        return V.plan(self.schema, {}, self.units, self.on, self.today, ragged=self.ragged, states=states,
+                      asked=self.asked)
 
     def with_ragged(self, records: Records) -> "Job":
         """The job, with the CSV rows whose field count is not the header's rejected."""
@@ -203,7 +241,7 @@ class Job:
         valid = V.valid_rows(checked.lazy(), self.plan).collect()
         key = tuple(valid.schema.items())
         if key not in self._verdicts:
-            self._verdicts[key] = Verdicts(valid.schema, self.on, self.month_reading, STATE in self.plan.source)
+            self._verdicts[key] = Verdicts(valid.schema, self)
         screened = self._verdicts[key](valid)
         hidden = self.plan.hidden
         if not self._names_checked:
@@ -219,6 +257,19 @@ class Job:
             if c in added:
                 clash(original.get(c, c), c, "an output column")
         self._names_checked = True
+
+
+def _price_inputs(schema: pl.Schema, fx_jpy_per_usd: Any) -> float | None:
+    """The yen rate for a ``price_jpy`` column, checked as ``keicar cost`` checks it."""
+    from ..cost import price_from_yen
+
+    if PRICE in schema and PRICE_JPY in schema:
+        raise InputError("price_usd", f"the input has both a {PRICE!r} and a {PRICE_JPY!r} column; keep one")
+    if PRICE_JPY not in schema:
+        if fx_jpy_per_usd not in (None, ""):
+            raise InputError("fx_jpy_per_usd", f"the input has no {PRICE_JPY!r} column to convert")
+        return None
+    return price_from_yen(0, fx_jpy_per_usd)[1]
 
 
 def _state_values(codes_only: bool) -> dict[str, str]:
@@ -277,9 +328,11 @@ class _Rejects:
 def screen_file(src: Path, out: Path, rejects: Path | None = None, *, on: Any = None,
                 month_reading: str | None = None, mapping: list[str] | None = None,
                 units: list[str] | None = None, today: dt.date | None = None,
-                progress: Callable[[int], None] | None = None) -> Counts:
+                progress: Callable[[int], None] | None = None, **asked: Any) -> Counts:
     """Screen ``src`` into ``out`` (valid rows with verdicts) and ``rejects`` (row, field,
     reason and the input columns). ``progress(rows_read_so_far)`` is called as the input streams.
+    ``asked``: the options of ``Job.make`` beyond these (``on_column``, ``entry_date``, ``state``,
+    ``registered_column``, ``columns``, ``fx_jpy_per_usd``).
 
     Both outputs appear only if the run succeeds and every row read is in one of them
     (``RowsLost`` otherwise); the input is never written."""
@@ -295,7 +348,7 @@ def screen_file(src: Path, out: Path, rejects: Path | None = None, *, on: Any = 
     sniff(src, fmt_in)
     schema = input_schema(src)
     job = Job.make(schema, on=on, month_reading=month_reading, mapping=mapping, units=units, today=today,
-                   header=header_names(src) if fmt_in == "csv" else None)
+                   header=header_names(src) if fmt_in == "csv" else None, **asked)
     _writable(job, targets)
     if fmt_in == "csv":  # the second reading: how many rows, and which are ragged
         records = count_records(src)

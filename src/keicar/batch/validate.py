@@ -17,7 +17,8 @@ from typing import Callable
 import polars as pl
 
 from ..vehicle import BODIES, BOUNDS, EARLIEST_BUILD, STROKES, InputError
-from .columns import BODY, BUILT, FIELD, NUMBERS, REASON, REQUIRED, ROW, STATE, STROKE, WORKING, names
+from .columns import (BODY, BUILT, FIELD, MODE, MONEY, NUMBERS, ON, PRICE, PRICE_JPY, REASON, REGISTERED,
+                      REQUIRED, ROW, STATE, STROKE, WORKING, names)
 
 P = WORKING  # prefix of the working columns (parsed values, fail code)
 BAD = P + "bad"
@@ -66,21 +67,53 @@ class Plan:
 
 
 def _text(col: str) -> pl.Expr:
-    return pl.col(col).cast(pl.String).str.strip_chars()
+    return _text_of(pl.col(col))
+
+
+def _text_of(e: pl.Expr) -> pl.Expr:
+    return e.cast(pl.String).str.strip_chars()
 
 
 def _is_text(dtype: pl.DataType) -> bool:
     return dtype in (pl.String, pl.Categorical) or isinstance(dtype, (pl.Enum, pl.Categorical, pl.Null))
 
 
+@dataclass
+class Asked:
+    """What a screen asks beyond the vehicle, for the checks of those input columns:
+    ``on_column`` (the date asked per row; else ``on`` is one date), ``registered_column``
+    (first registration in the state), ``fx_jpy_per_usd`` (for a ``price_jpy`` column),
+    ``earliest_on`` (the first date keicar can be asked about), ``state_given`` (one state for
+    every row)."""
+    on_column: str | None = None
+    registered_column: str | None = None
+    fx_jpy_per_usd: float | None = None
+    earliest_on: dt.date | None = None
+    state_given: bool = False
+
+
 def plan(schema: pl.Schema, mapping: dict[str, str], units: dict[str, float],
-         on: dt.date, today: dt.date, *, ragged: tuple[list[int], list[int], int] | None = None,
-         states: dict[str, str] | None = None) -> Plan:
+         on: dt.date | None, today: dt.date, *, ragged: tuple[list[int], list[int], int] | None = None,
+         states: dict[str, str] | None = None, asked: Asked | None = None) -> Plan:
     """The parse and the checks for a table with ``schema`` (input names, before ``mapping``).
     ``ragged``: (row numbers, their field counts, the header's) of CSV rows whose field count
-    is not the header's. ``states``: accepted state values (upper case) -> code."""
+    is not the header's. ``states``: accepted state values (upper case) -> code. ``on`` is
+    None when the date asked is a column (``asked.on_column``)."""
+    asked = asked or Asked()
     cols = [c for c in schema.names() if c != ROW]
     source = {mapping.get(c, c): c for c in cols}
+    given = dict(source)
+    for name, col in ((ON, asked.on_column), (REGISTERED, asked.registered_column)):
+        source.pop(name, None)  # read only when an option names the column
+        if col is not None:
+            if col not in given:
+                raise InputError(f"{name}_column", f"no column {col!r} in the input; its columns: "
+                                                   f"{names(list(given))}")
+            source[name] = given[col]
+    priced = PRICE in source or PRICE_JPY in source
+    if not priced:  # the other amounts and the mode matter only with a price
+        for name in (*MONEY, MODE):
+            source.pop(name, None)
     for name in REQUIRED:
         if name not in source:
             raise InputError("map", f"the input has no {name!r} column; its columns: {names(cols)}; "
@@ -90,7 +123,13 @@ def plan(schema: pl.Schema, mapping: dict[str, str], units: dict[str, float],
         if dtype is not None and dtype.is_nested():
             raise InputError("in", f"the column {source[name]!r} ({name}) holds {dtype} values, not text or "
                                    f"numbers")
-    consumed = {source[f] for f in (BUILT, BODY, *NUMBERS, STROKE, STATE) if f in source}
+    read = (BUILT, BODY, *NUMBERS, STROKE, STATE, ON, REGISTERED, *MONEY, MODE)
+    for name in read[-len(MONEY) - 3:]:
+        dtype = schema[source[name]] if name in source else None
+        if dtype is not None and dtype.is_nested():
+            raise InputError("in", f"the column {source[name]!r} ({name}) holds {dtype} values, not text, "
+                                   f"numbers or dates")
+    consumed = {source[f] for f in read if f in source}
     p = Plan(source=source, passthrough=[c for c in cols if c not in consumed])
     _built(p, schema[source[BUILT]], on, today)
     _body(p, schema[source[BODY]])
@@ -99,8 +138,14 @@ def plan(schema: pl.Schema, mapping: dict[str, str], units: dict[str, float],
     for name in NUMBERS:
         _number(p, name, schema[source[name]] if name in source else None, units.get(name, 1.0))
     _complete(p)
+    if ON in source:
+        _on(p, schema[source[ON]], asked.earliest_on)
     if STATE in source:
         _state(p, states or {})
+    if REGISTERED in source:
+        _registered(p, schema[source[REGISTERED]], on, STATE in source or asked.state_given)
+    if priced:
+        _money(p, schema, asked.fx_jpy_per_usd)
     if ragged and ragged[0]:
         _ragged(p, *ragged)
     # a check may read a parsed column; make the parse its own stage
@@ -126,8 +171,8 @@ def _built(p: Plan, dtype: pl.DataType, on: dt.date, today: dt.date) -> None:
         p.shape.update({
             P + "is_day": text.str.contains(_DAY),
             P + "is_month": (text.str.len_bytes() == 7) & text.str.contains(_MONTH),
-            P + "day": text.str.to_date("%Y-%m-%d", strict=False, cache=False),
-            P + "month": text.str.to_date("%Y-%m", strict=False, cache=False),
+            P + "day": _day(text),
+            P + "month": _month(text),
             P + "month_no": text.str.slice(5, 2).cast(pl.Int32, strict=False),
             P + "built_missing": text.is_null() | (text == ""),
         })
@@ -149,9 +194,28 @@ def _built(p: Plan, dtype: pl.DataType, on: dt.date, today: dt.date) -> None:
         Check(BUILT, s < EARLIEST_BUILD, lambda: _fmt(
             f"{{}} is before {EARLIEST_BUILD.year}; no motor vehicle is that old", raw)),
         Check(BUILT, s > today, lambda: _fmt(f"{{}} is in the future (today is {today})", raw)),
-        # keicar.api.check refuses these too: a vehicle is judged on a date after its build
-        Check(BUILT, s > on, lambda: _fmt(f"{{}} is after the date asked ({on})", raw)),
     ]
+    if on is not None:  # keicar.api.check refuses these too: a vehicle is judged on a date after its build
+        p.checks.append(Check(BUILT, s > on, lambda: _fmt(f"{{}} is after the date asked ({on})", raw)))
+
+
+def _day(text: pl.Expr) -> pl.Expr:
+    return text.str.to_date("%Y-%m-%d", strict=False, cache=False)
+
+
+def _month(text: pl.Expr) -> pl.Expr:
+    return text.str.to_date("%Y-%m", strict=False, cache=False)
+
+
+def built_range(raw: pl.Expr, dtype: pl.DataType) -> tuple[pl.Expr, pl.Expr]:
+    """(first day, last day) of a build date column read as the checks above read it: a date,
+    or text ``YYYY-MM-DD`` / ``YYYY-MM`` (a month: its first and last day); null otherwise."""
+    if dtype == pl.Date or isinstance(dtype, pl.Datetime):
+        return raw.cast(pl.Date), raw.cast(pl.Date)
+    text = _text_of(raw)
+    day = pl.when(text.str.contains(_DAY)).then(_day(text))
+    month = pl.when((text.str.len_bytes() == 7) & text.str.contains(_MONTH)).then(_month(text))
+    return pl.coalesce(day, month), pl.coalesce(day, month.dt.month_end())
 
 
 def _body(p: Plan, dtype: pl.DataType) -> None:
@@ -229,6 +293,99 @@ def _state(p: Plan, states: dict[str, str]) -> None:
         "Columbia", _quoted(raw))))
 
 
+def _said(fn: Callable[..., object], *values: pl.Expr) -> pl.Expr:
+    """The message of the InputError that ``fn(*values)`` raises: the wording of the
+    validator of one vehicle or one ``keicar cost``, itself (reasons are made for rejected
+    rows only)."""
+    def message(row: dict) -> str | None:
+        try:
+            fn(*row.values())
+        except InputError as exc:
+            return exc.message
+        return None
+
+    return pl.struct(*[v.alias(f"v{i}") for i, v in enumerate(values)]).map_elements(
+        message, return_dtype=pl.String)
+
+
+def _date_column(p: Plan, name: str, dtype: pl.DataType, if_missing: str | None = None) -> tuple[pl.Expr, pl.Expr]:
+    """(parsed date, missing) of a column of days, with the checks of
+    ``keicar.vehicle.parse_date``, in its words; ``if_missing``: a missing value is a reject
+    with this reason."""
+    from ..vehicle import DATES, parse_date
+
+    raw = pl.col(p.source[name])
+    said = lambda: _said(lambda v: parse_date(name, v), raw)  # noqa: E731
+    if dtype == pl.Date or isinstance(dtype, pl.Datetime):
+        p.parsed[P + name] = raw.cast(pl.Date)
+        missing, form = raw.is_null(), []
+    else:
+        p.text[P + "t_" + name] = _text(p.source[name])
+        text = pl.col(P + "t_" + name)
+        missing = text.is_null() | (text == "")
+        p.parsed[P + name] = pl.when(text.str.contains(_DAY)).then(_day(text))
+        form = [Check(name, ~missing & pl.col(P + name).is_null(), said)]
+    if if_missing is not None:
+        p.checks.append(Check(name, missing, lambda: pl.lit(if_missing)))
+    value = pl.col(P + name)
+    p.checks += [*form, Check(name, ~value.is_between(*DATES), said)]
+    return value, missing
+
+
+def _on(p: Plan, dtype: pl.DataType, earliest: dt.date) -> None:
+    """The date asked, per row: as ``keicar.api.resolve_on`` reads ``on``, and after the build."""
+    on, _ = _date_column(p, ON, dtype, if_missing="missing; give the date asked as YYYY-MM-DD")
+    p.checks += [
+        Check(ON, on < earliest, lambda: _fmt(
+            f"{{}} is before {earliest}, the first date keicar encodes US import law for", on)),
+        Check(BUILT, pl.col(P + "built_start") > on, lambda: _fmt(
+            "{} is after the date asked ({})", pl.col(p.source[BUILT]), on)),
+    ]
+
+
+def _registered(p: Plan, dtype: pl.DataType, on: dt.date | None, has_state: bool) -> None:
+    """First registration in the state: ``keicar.state_check.resolve_registered``'s checks."""
+    reg, missing = _date_column(p, REGISTERED, dtype)
+    asked = pl.col(P + ON) if on is None else pl.lit(on)
+    state = pl.col(P + STATE) if STATE in p.source else pl.lit("given" if has_state else None)
+    p.checks += [
+        Check(REGISTERED, ~missing & state.is_null(), lambda: pl.lit(
+            "a registration date needs a state; give a state column or --state XX too")),
+        Check(REGISTERED, reg > asked, lambda: _fmt("{} is after the date asked ({})", reg, asked)),
+        Check(REGISTERED, reg < pl.col(P + "built_start"), lambda: _fmt(
+            "{} is before the vehicle was built ({})", reg, pl.col(P + "built_start"))),
+    ]
+
+
+def _money(p: Plan, schema: pl.Schema, fx: float | None) -> None:
+    """Amounts as ``keicar cost`` reads them (``keicar.cost.money``: a number, 0 or more,
+    within its bounds; a yen price at the rate given); ``mode`` ocean or air (default ocean)."""
+    from ..cost import FX_JPY_PER_USD, MAX_USD, MODES, money, price_from_yen
+
+    for name in (PRICE_JPY, *MONEY):
+        if name not in p.source:
+            continue
+        col = p.source[name]
+        raw = pl.col(col)
+        number = (_text(col) if _is_text(schema[col]) else raw).cast(pl.Float64, strict=False)
+        missing = raw.is_null() | (_text(col) == "")
+        limit = MAX_USD * FX_JPY_PER_USD[1] if name == PRICE_JPY else MAX_USD
+        p.checks.append(Check(name, ~missing & ~number.is_between(0, limit).fill_null(False), lambda name=name, raw=raw, limit=limit: _said(
+            lambda v: money(name, v, limit=limit), raw)))
+        if name == PRICE_JPY:
+            usd = number / fx
+            p.checks.append(Check(name, usd > MAX_USD, lambda raw=raw: _said(
+                lambda v: price_from_yen(v, fx), raw)))
+            p.parsed[P + PRICE] = usd
+        else:
+            p.parsed[P + name] = number
+    if MODE in p.source:
+        text = _text(p.source[MODE]).str.to_lowercase()
+        p.parsed[P + MODE] = pl.when(text.is_null() | (text == "")).then(pl.lit(MODES[0])).otherwise(text)
+        p.checks.append(Check(MODE, ~pl.col(P + MODE).is_in(MODES), lambda: _fmt(
+            f"{{}} is not a transport mode; accepted: {', '.join(MODES)}", _quoted(pl.col(P + MODE)))))
+
+
 def _ragged(p: Plan, rows: list[int], fields: list[int], header: int) -> None:
     """Rows with more or fewer fields than the header: values may be cut off or shifted."""
     row = pl.col(ROW).cast(pl.Int64)
@@ -270,7 +427,9 @@ def with_checks(lf: pl.LazyFrame, p: Plan, today: dt.date) -> pl.LazyFrame:
 def valid_rows(lf: pl.LazyFrame, p: Plan) -> pl.LazyFrame:
     """The valid rows: row number, the passthrough columns (under ``Plan.hidden`` names), then
     the fields as the rules read them."""
-    fields = ["built_start", "built_end", BODY, *NUMBERS, STROKE] + ([STATE] if STATE in p.source else [])
+    fields = ["built_start", "built_end", BODY, *NUMBERS, STROKE]
+    fields += [f for f in (STATE, ON, REGISTERED) if f in p.source]
+    fields += [f for f in (*MONEY, MODE) if P + f in p.parsed]
     return lf.filter(~pl.col(BAD)).select(
         ROW, *[pl.col(c).alias(h) for c, h in p.hidden.items()], *[pl.col(P + f).alias(f) for f in fields])
 

@@ -26,22 +26,36 @@ def screen(
     units: Optional[List[str]] = typer.Option(None, "--units", help="Units of the input: length|width|height|"
                                               "dimensions=mm|cm|m|in|ft, cc=cc|l|ci, ev_kw=kw|hp|ps (repeatable)."),
     engine: str = typer.Option("polars", "--engine", help="polars (this machine, streaming) or spark."),
+    on_column: Optional[str] = typer.Option(None, "--on-column", help="A column of dates asked, one per row "
+                                            "(instead of --on)."),
+    entry_date: Optional[str] = typer.Option(None, "--entry-date", help="US customs entry date, YYYY-MM-DD "
+                                             "(default: the date asked)."),
+    state: Optional[str] = typer.Option(None, "--state", help="One US state for every row (a file without a "
+                                        "state column): the state_* columns."),
+    registered_column: Optional[str] = typer.Option(None, "--registered-column", help="A column of first "
+                                                    "registration dates in the state (grandfathering)."),
+    fx_jpy_per_usd: Optional[str] = typer.Option(None, "--fx-jpy-per-usd", help="Yen per US dollar, for a "
+                                                 "price_jpy column (your rate; no network)."),
+    columns: Optional[str] = typer.Option(None, "--columns", help="The variables to add, comma-separated "
+                                          "(names or column names, see keicar variables; default: all)."),
 ) -> None:
-    """Screen a listing file: every verdict of `keicar check` as columns; nothing lost."""
+    """Screen a listing file: every variable of `keicar variables` that its columns allow, as
+    columns; nothing lost."""
     if engine not in ("polars", "spark"):
         raise InputError("engine", f"{engine!r} is not an engine; accepted: polars, spark")
     from ..batch.run import RowsLost, default_rejects
 
+    asked = dict(on=on, month_reading=month_reading, mapping=mapping, units=units, on_column=on_column,
+                 entry_date=entry_date, state=state, registered_column=registered_column,
+                 fx_jpy_per_usd=fx_jpy_per_usd, columns=columns)
     try:
         if engine == "spark":
             from ..spark import screen_file
-            counts = screen_file(src, out, rejects, on=on, month_reading=month_reading, mapping=mapping,
-                                 units=units)
+            counts = screen_file(src, out, rejects, **asked)
         else:
             from ..batch.run import screen_file
             with _progress() as tick:
-                counts = screen_file(src, out, rejects, on=on, month_reading=month_reading, mapping=mapping,
-                                     units=units, progress=tick)
+                counts = screen_file(src, out, rejects, progress=tick, **asked)
     except RowsLost as exc:  # should never happen: say so loudly
         print(f"keicar: error: {exc}", file=sys.stderr)
         raise typer.Exit(1)

@@ -95,20 +95,24 @@ def with_row_numbers(df):
 
 
 def screen(df, on: Any = None, month_reading: str | None = None, mapping: list[str] | None = None,
-           units: list[str] | None = None, today: dt.date | None = None):
-    """(screened, rejects) Spark DataFrames for a Spark DataFrame of listings (lazy, like Spark)."""
+           units: list[str] | None = None, today: dt.date | None = None, **asked: Any):
+    """(screened, rejects) Spark DataFrames for a Spark DataFrame of listings (lazy, like Spark).
+    ``asked``: the options of ``keicar.batch.run.Job.make`` beyond these (``on_column``,
+    ``entry_date``, ``state``, ``registered_column``, ``columns``, ``fx_jpy_per_usd``)."""
     from ..batch.run import Job
 
     _workers_use_this_python(df.sparkSession)
     today = today or dt.date.today()
     empty = _empty_polars(df.schema)
-    job = Job.make(empty.schema, on=on, month_reading=month_reading, mapping=mapping, units=units, today=today)
+    job = Job.make(empty.schema, on=on, month_reading=month_reading, mapping=mapping, units=units, today=today,
+                   **asked)
     numbered = with_row_numbers(df)
     import polars as pl
 
+    # the output schema: the same Job on an empty frame (every column it adds, typed)
     probe = _empty_polars(numbered.schema)
     out0, rej0 = job.frames(probe)
-    options = dict(on=job.on, month_reading=month_reading, mapping=mapping, units=units, today=today)
+    options = dict(on=job.on, month_reading=month_reading, mapping=mapping, units=units, today=today, **asked)
 
     def run(which: int):
         def on_partition(batches: Iterator) -> Iterator:
@@ -146,7 +150,7 @@ def session(master: str = "local[*]"):
 
 def screen_file(src: Path, out: Path, rejects: Path | None = None, *, spark=None, on: Any = None,
                 month_reading: str | None = None, mapping: list[str] | None = None,
-                units: list[str] | None = None, today: dt.date | None = None):
+                units: list[str] | None = None, today: dt.date | None = None, **asked: Any):
     """``keicar screen --engine spark``: Spark writes ``out`` and ``rejects`` as folders of
     part files (Spark's layout), in the format their names end in."""
     try:
@@ -170,7 +174,7 @@ def screen_file(src: Path, out: Path, rejects: Path | None = None, *, spark=None
     reader = spark.read.option("header", True) if fmt_in == "csv" else spark.read
     df = reader.csv(str(src)) if fmt_in == "csv" else reader.parquet(str(src))
     screened, rejected = screen(df, on=on, month_reading=month_reading, mapping=mapping, units=units,
-                                today=today)
+                                today=today, **asked)
 
     def count(path: Path, fmt: str) -> int:
         r = spark.read.option("header", True).csv(str(path)) if fmt == "csv" else spark.read.parquet(str(path))
