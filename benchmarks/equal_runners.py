@@ -103,7 +103,9 @@ def differences(read: list[dict], screened: pl.DataFrame, limit: int = 20) -> tu
     """(values compared, the first ``limit`` differences) between the explainer and the
     screened rows (``row`` numbers 1..)."""
     law = default_law()
-    variables = list(registry(law))
+    # every variable a listing file can feed (not, e.g., Japan's ownership costs, which need
+    # a first registration date and a weight)
+    variables = registry(law).select(have=("entry_date", "state", "price_usd"))
     by_row = {r["row"]: r for r in screened.iter_rows(named=True)}
     compared, diffs = 0, []
     for i, row in enumerate(read, start=1):
