@@ -227,3 +227,54 @@ def test_closed_stdout_ends_quietly(args):
     r = subprocess.run(f"'{sys.executable}' -m keicar {args} >&-", shell=True,
                        stderr=subprocess.PIPE, text=True, timeout=60, env=env)
     assert r.returncode == 1 and r.stderr == ""
+
+
+def test_sample_refuses_a_negative_seed_and_too_many_rows(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert "--seed: -1 is not a seed" in refused(["sample", "--rows", "10", "--out", "s.csv", "--seed", "-1"],
+                                                 "--seed")
+    assert "1,000,000,000" in refused(["sample", "--rows", "1000000001", "--out", "s.csv"], "--rows")
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("name", ["s.csv", "s.parquet"])
+@pytest.mark.parametrize("stop", [RuntimeError, KeyboardInterrupt])
+def test_sample_killed_midway_leaves_nothing(name, stop, tmp_path, monkeypatch):
+    """A run that fails after writing some rows leaves no file under OUT's name, nor its run folder."""
+    import keicar.batch.sample as sample
+
+    real, calls = sample.chunk, []
+
+    def failing(*args):
+        calls.append(1)
+        if len(calls) > 1:
+            raise stop("killed")
+        return real(*args)
+
+    monkeypatch.setattr(sample, "CHUNK", 50)
+    monkeypatch.setattr(sample, "chunk", failing)
+    with pytest.raises(stop):
+        sample.write_sample(tmp_path / name, rows=200)
+    assert len(calls) == 2 and not list(tmp_path.iterdir())
+
+
+def test_sample_writes_whole_files_under_their_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for name in ("s.csv", "s.parquet"):
+        code, _out, err = run(["sample", "--rows", "120", "--out", name, "--seed", "3"])
+        assert code == 0, err
+    import polars as pl
+
+    assert pl.read_csv("s.csv").height == 120 and pl.read_parquet("s.parquet").height == 120
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.csv", "s.parquet"]
+
+
+def test_sample_into_an_unwritable_folder_names_out(tmp_path, monkeypatch):
+    import tempfile
+
+    def refuse(*_a, **_k):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(tempfile, "mkdtemp", refuse)
+    assert "Permission denied" in refused(["sample", "--rows", "10", "--out", "s.csv"], "--out")
