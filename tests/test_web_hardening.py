@@ -213,3 +213,23 @@ def test_a_bug_is_one_json_line_not_a_traceback(monkeypatch):
     res = TestClient(create_app(), raise_server_exceptions=False).get("/v1/lookup/DA63T")
     assert res.status_code == 500
     assert res.json() == {"field": None, "error": "internal error (ZeroDivisionError); please report it"}
+
+
+# ---------------------------------------------------------------- stroke agrees with the CLI
+
+@pytest.mark.parametrize("stroke", [4.5, 2.9, "4.5", 3, 0.5, True])
+def test_a_stroke_that_is_not_2_or_4_is_refused(client, stroke):
+    assert_422(client.post("/v1/check", json={**TRUCK, "stroke": stroke}), "stroke", "accepted: 2 or 4")
+
+
+@pytest.mark.parametrize("stroke, cycle", [(4.0, 4), (2.0, 2), ("4.0", 4), (2, 2), ("4", 4)])
+def test_a_whole_stroke_is_taken_as_written_in_http_and_cli(client, stroke, cycle):
+    from test_cli import run
+
+    res = client.post("/v1/check", json={**TRUCK, "stroke": stroke})
+    assert res.status_code == 200, res.text
+    assert res.json()["vehicle"]["stroke"] == cycle
+    code, out, err = run(["check", "--built", "1999-05", "--body", "truck", "--length-mm", "3395", "--width-mm",
+                          "1475", "--height-mm", "1765", "--cc", "658", "--stroke", str(stroke), "--json"])
+    assert code == 0, err
+    assert json.loads(out)["vehicle"]["stroke"] == cycle

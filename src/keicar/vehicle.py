@@ -186,9 +186,10 @@ def make_vehicle(
     if stroke is None or stroke == "":
         stroke_v = 4
     else:
-        try:
-            stroke_v = int(stroke)
-        except (TypeError, ValueError):
+        try:  # 4 and 4.0 (JSON, a spreadsheet) are the same cycle; 4.5 is none
+            as_float = float(stroke)
+            stroke_v = int(as_float) if as_float.is_integer() and not isinstance(stroke, bool) else -1
+        except (TypeError, ValueError, OverflowError):
             stroke_v = -1
         if stroke_v not in STROKES:
             raise InputError("stroke", f"{stroke!r} is not an engine cycle; accepted: 2 or 4")
