@@ -278,3 +278,18 @@ def test_sample_into_an_unwritable_folder_names_out(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(tempfile, "mkdtemp", refuse)
     assert "Permission denied" in refused(["sample", "--rows", "10", "--out", "s.csv"], "--out")
+
+
+def test_serve_on_a_port_in_use_names_port_before_serving():
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert f"{port} is in use" in refused(["serve", "--port", str(port)], "--port")
+
+
+@pytest.mark.parametrize("host", ["bad host!", "x" * 300, ""])
+def test_serve_on_a_bad_host_names_host(host):
+    refused(["serve", "--host", host, "--port", "8000"], "--host")
