@@ -293,3 +293,31 @@ def test_serve_on_a_port_in_use_names_port_before_serving():
 @pytest.mark.parametrize("host", ["bad host!", "x" * 300, ""])
 def test_serve_on_a_bad_host_names_host(host):
     refused(["serve", "--host", host, "--port", "8000"], "--host")
+
+
+@pytest.mark.parametrize("unbuffered", ["", "1"])
+@pytest.mark.parametrize("args", [["changes"], ["changes", "--json"]])
+def test_reader_that_quits_mid_output_gives_exit_1(args, unbuffered):
+    """``keicar changes | head -c 100``: the output (over 64 kB, more than a pipe holds) is cut
+    short; exit 1 and nothing on stderr, also with PYTHONUNBUFFERED (whose unbuffered stdout
+    once dropped the rest of a short write silently and exited 0)."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src")}
+    env.pop("PYTHONUNBUFFERED", None)
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = unbuffered
+    proc = subprocess.Popen([sys.executable, "-m", "keicar", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env)
+    assert len(proc.stdout.read(100)) == 100
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 1 and err == ""
+
+
+@pytest.mark.parametrize("args", [["check", "--example", "--json"], ["check", "--example"], ["changes"]])
+def test_a_full_disk_on_stdout_is_one_line_and_exit_1(args):
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
+    with open("/dev/full", "w") as full:
+        r = _keicar_into(full, *args)
+    assert r.returncode == 1
+    assert r.stderr == "keicar: error: cannot write the output: No space left on device\n"

@@ -3,6 +3,8 @@ registers itself on ``app``; this module only turns errors into one-line message
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import io
 import os
 import sys
@@ -112,6 +114,42 @@ def _flush() -> None:
     except BrokenPipeError:
         _output_closed()
         sys.exit(1)
+    except OSError as exc:
+        _output_failed(exc)
+
+
+#: errors of writing the output (not of a path the user named): exit 1, as for a broken pipe
+_OUTPUT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EBADF, errno.EPIPE}
+
+
+def _output_failed(exc: OSError) -> None:
+    """stdout refused what keicar wrote (a full disk, ``> /dev/full``): one line, exit 1."""
+    _output_closed()
+    _error(f"cannot write the output: {exc.strerror or exc}")
+    sys.exit(1)
+
+
+@contextlib.contextmanager
+def _buffered_stdout():
+    """With ``PYTHONUNBUFFERED`` (or ``python -u``) stdout writes straight to its descriptor, and
+    Python drops what a short write left over when the reader quits mid-write (``| head``):
+    no BrokenPipeError, exit 0. A buffered writer retries short writes and so sees the pipe
+    closed. Inside, stdout is such a writer on the same descriptor."""
+    out = sys.stdout
+    if not isinstance(getattr(out, "buffer", None), io.RawIOBase):
+        yield
+        return
+    raw = io.FileIO(out.fileno(), "w", closefd=False)
+    sys.stdout = io.TextIOWrapper(io.BufferedWriter(raw), encoding=out.encoding, errors=out.errors,
+                                  line_buffering=True)
+    try:
+        yield
+    finally:
+        try:
+            sys.stdout.flush()
+        except OSError:
+            pass
+        sys.stdout = out
 
 
 def _error(message: str) -> None:
@@ -125,6 +163,11 @@ def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else list(argv)
     if sys.stdout is None:
         sys.stdout = _ClosedStdout()
+    with _buffered_stdout():
+        _run(argv)
+
+
+def _run(argv: list[str]) -> None:
     try:
         code = app(args=argv, prog_name="keicar", standalone_mode=False)
         _flush()
@@ -148,6 +191,8 @@ def main(argv: list[str] | None = None) -> None:
         _output_closed()
         sys.exit(1)
     except OSError as exc:  # a path the user gave that the system refuses (too long, a folder, ...)
+        if exc.filename is None and exc.errno in _OUTPUT_ERRNOS:
+            _output_failed(exc)
         where = f"{exc.filename}: " if exc.filename else ""
         _error(f"{where}{exc.strerror or exc}")
         sys.exit(2)
