@@ -321,3 +321,37 @@ def test_a_full_disk_on_stdout_is_one_line_and_exit_1(args):
         r = _keicar_into(full, *args)
     assert r.returncode == 1
     assert r.stderr == "keicar: error: cannot write the output: No space left on device\n"
+
+
+@pytest.mark.parametrize("text", ["\x1b[31mred", "a\x9b2Jb", "bell\x07", "nul\x00x", "del\x7f", "raw\udc9bbyte"])
+def test_control_characters_in_user_input_are_shown_escaped(text):
+    code, out, err = run(["lookup", text])
+    assert code == 1 and "internal error" not in err
+    assert "\\x" in out
+    assert not any(ch in out for ch in "\x1b\x9b\x07\x00\x7f\udc9b")
+
+
+@pytest.mark.parametrize("argv", [["check", "--example", "--body", "tr\x1b[2Juck"], ["state", "\x1b[31mGA"],
+                                  ["check", "--example", "--chassis", "\x1b]0;title\x07"]])
+def test_control_characters_in_error_messages_are_shown_escaped(argv):
+    _code, _out, err = run(argv)
+    assert err.startswith("keicar: error: ") and "\\x1b" in err
+    assert not any(ch in err for ch in "\x1b\x07")
+
+
+def test_a_long_value_is_cut_in_the_error_message():
+    message = refused(["check", "--example", "--chassis", "A" * 100_000], "--chassis")
+    assert "'" + "A" * 80 + "…'" in message and "A" * 81 not in message and len(message) < 200
+    message = refused(["check", "--example", "--body", "b" * 81], "--body")
+    assert "'" + "b" * 80 + "…'" in message
+    assert "'" + "b" * 80 + "'" in refused(["check", "--example", "--body", "b" * 80], "--body")
+
+
+def test_control_characters_in_a_policy_file_are_shown_escaped(tmp_path):
+    source = next(p for p in shipped_policies() if p.stem == "kei-for-america").read_text(encoding="utf-8")
+    policy = tmp_path / "p.yaml"
+    title = next(line for line in source.splitlines() if line.startswith("title:"))
+    policy.write_text(source.replace(title, 'title: "x\\e[31my"'), encoding="utf-8")
+    code, out, err = run(["policy", "show", str(policy)])
+    assert code == 0, err
+    assert out.splitlines()[0].startswith("x\\x1b[31my") and "\x1b" not in out

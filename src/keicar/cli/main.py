@@ -7,6 +7,7 @@ import contextlib
 import errno
 import io
 import os
+import re
 import sys
 
 import typer
@@ -152,10 +153,32 @@ def _buffered_stdout():
         sys.stdout = out
 
 
+#: the longest value an error message echoes whole; a longer one is cut, with an ellipsis
+ECHO_MAX = 80
+_QUOTED = re.compile(r"'[^'\n]{%d,}'|\"[^\"\n]{%d,}\"" % (ECHO_MAX + 1, ECHO_MAX + 1))
+
+
+def shorten(text: str) -> str:
+    """``text`` with each quoted value over ``ECHO_MAX`` characters cut to that length with an
+    ellipsis (a 100 kB ``--chassis`` need not come back whole)."""
+    return _QUOTED.sub(lambda m: m.group()[0] + cut(m.group()[1:-1]) + m.group()[-1], text)
+
+
+def cut(value: str) -> str:
+    """``value``, or its first ``ECHO_MAX`` characters and an ellipsis."""
+    return value if len(value) <= ECHO_MAX else value[:ECHO_MAX] + "…"
+
+
+def _one_line(message: object) -> str:
+    """``message`` as one line of printable text (a value may hold a line break or ESC)."""
+    from .render import printable
+
+    return printable(" ".join(str(message).replace("\r", "\n").split("\n")))
+
+
 def _error(message: str) -> None:
-    """One line on stderr, whatever the message quotes (a file name may hold a line break)."""
-    text = " ".join(str(message).replace("\r", "\n").split("\n"))
-    print(f"keicar: error: {text}", file=sys.stderr)
+    """One line on stderr, whatever the message quotes, long values cut (``shorten``)."""
+    print(f"keicar: error: {shorten(_one_line(message))}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -177,7 +200,7 @@ def _run(argv: list[str]) -> None:
         _error(f"{option_name(exc.field, argv)}: {exc.message}")
         sys.exit(2)
     except LawError as exc:
-        print(f"keicar: law data error: {exc}", file=sys.stderr)
+        print(f"keicar: law data error: {_one_line(exc)}", file=sys.stderr)
         sys.exit(3)
     except typer.Exit as exc:
         _flush()
@@ -193,7 +216,7 @@ def _run(argv: list[str]) -> None:
     except OSError as exc:  # a path the user gave that the system refuses (too long, a folder, ...)
         if exc.filename is None and exc.errno in _OUTPUT_ERRNOS:
             _output_failed(exc)
-        where = f"{exc.filename}: " if exc.filename else ""
+        where = f"{cut(str(exc.filename))}: " if exc.filename else ""
         _error(f"{where}{exc.strerror or exc}")
         sys.exit(2)
     except Exception as exc:
@@ -204,7 +227,8 @@ def _run(argv: list[str]) -> None:
             sys.exit(exc.exit_code or 2)
         if os.environ.get("KEICAR_DEBUG"):
             raise
-        print(f"keicar: internal error: {type(exc).__name__}: {exc} (set KEICAR_DEBUG=1 for details)",
+        print(f"keicar: internal error: {type(exc).__name__}: {shorten(_one_line(exc))} (set KEICAR_DEBUG=1 for "
+              "details)",
               file=sys.stderr)
         sys.exit(1)
 
