@@ -233,3 +233,18 @@ def test_a_whole_stroke_is_taken_as_written_in_http_and_cli(client, stroke, cycl
                           "1475", "--height-mm", "1765", "--cc", "658", "--stroke", str(stroke), "--json"])
     assert code == 0, err
     assert json.loads(out)["vehicle"]["stroke"] == cycle
+
+
+# ---------------------------------------------------------------- a key given twice
+
+@pytest.mark.parametrize("path, body, field", [
+    ("/v1/check", '{"built": "1999-05", "body": "truck", "cc": 658, "cc": 1000}', "cc"),
+    ("/v1/check", '{"built": "1999-05", "built": "2001-01", "body": "truck"}', "built"),
+    ("/v1/cost", '{"price_usd": 4000, "body": "truck", "built": "1999-05", "price_usd": 1}', "price_usd"),
+])
+def test_a_key_given_twice_is_refused(client, path, body, field):
+    assert_422(post_raw(client, path, body), field, "given twice")
+
+
+def test_each_key_once_is_fine(client):
+    assert post_raw(client, "/v1/check", json.dumps(TRUCK)).status_code == 200
