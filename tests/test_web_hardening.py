@@ -248,3 +248,29 @@ def test_a_key_given_twice_is_refused(client, path, body, field):
 
 def test_each_key_once_is_fine(client):
     assert post_raw(client, "/v1/check", json.dumps(TRUCK)).status_code == 200
+
+
+# ---------------------------------------------------------------- errors name JSON fields, not CLI options
+
+@pytest.mark.parametrize("extra, field, words", [
+    ({"price_jpy": 600000, "fx_jpy_per_usd": 150}, "price_usd", "give either price_usd or price_jpy, not both"),
+    ({"price_usd": None, "price_jpy": 600000}, "fx_jpy_per_usd", "with price_jpy give the yen per dollar rate"),
+])
+def test_cost_errors_name_the_json_fields(client, extra, field, words):
+    res = client.post("/v1/cost", json={**COST, **extra})
+    assert_422(res, field, words)
+    assert "--" not in res.json()["error"]
+
+
+@pytest.mark.parametrize("reading", ["end", "start", "END", "end_of_month", "start-of-month"])
+def test_month_reading_accepts_both_spellings(client, reading):
+    assert client.post("/v1/check", json={**TRUCK, "month_reading": reading}).status_code == 200
+
+
+def test_month_reading_error_lists_what_the_help_says(client):
+    assert_422(client.post("/v1/check", json={**TRUCK, "month_reading": "middle"}), "month_reading",
+               "accepted: end or start")
+    from test_cli import run
+
+    code, _out, err = run(["check", "--example", "--month-reading", "middle"])
+    assert code == 2 and "--month-reading: 'middle' is not a reading; accepted: end or start" in err
