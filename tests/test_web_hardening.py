@@ -222,17 +222,27 @@ def test_a_stroke_that_is_not_2_or_4_is_refused(client, stroke):
     assert_422(client.post("/v1/check", json={**TRUCK, "stroke": stroke}), "stroke", "accepted: 2 or 4")
 
 
-@pytest.mark.parametrize("stroke, cycle", [(4.0, 4), (2.0, 2), ("4.0", 4), (2, 2), ("4", 4)])
-def test_a_whole_stroke_is_taken_as_written_in_http_and_cli(client, stroke, cycle):
-    from test_cli import run
-
+@pytest.mark.parametrize("stroke, cycle", [(4.0, 4), (2.0, 2), (2, 2), ("4", 4), ("2", 2)])
+def test_a_whole_stroke_is_taken_as_written(client, stroke, cycle):
     res = client.post("/v1/check", json={**TRUCK, "stroke": stroke})
     assert res.status_code == 200, res.text
     assert res.json()["vehicle"]["stroke"] == cycle
+
+
+@pytest.mark.parametrize("text", ["4", "2", "4.0", "4.5", "3"])
+def test_stroke_as_text_is_read_alike_in_http_and_cli(client, text):
+    """Text goes through the same reading as the CLI's --stroke (and a listing file's column)."""
+    from test_cli import run
+
+    res = client.post("/v1/check", json={**TRUCK, "stroke": text})
     code, out, err = run(["check", "--built", "1999-05", "--body", "truck", "--length-mm", "3395", "--width-mm",
-                          "1475", "--height-mm", "1765", "--cc", "658", "--stroke", str(stroke), "--json"])
-    assert code == 0, err
-    assert json.loads(out)["vehicle"]["stroke"] == cycle
+                          "1475", "--height-mm", "1765", "--cc", "658", "--stroke", text, "--json"])
+    if text in ("2", "4"):
+        assert res.status_code == 200 and code == 0, (res.text, err)
+        assert res.json()["vehicle"]["stroke"] == json.loads(out)["vehicle"]["stroke"] == int(text)
+    else:
+        assert_422(res, "stroke", "accepted: 2 or 4")
+        assert code == 2 and "--stroke: " in err and "accepted: 2 or 4" in err
 
 
 # ---------------------------------------------------------------- a key given twice

@@ -186,9 +186,8 @@ def make_vehicle(
     if stroke is None or stroke == "":
         stroke_v = 4
     else:
-        try:  # 4 and 4.0 (JSON, a spreadsheet) are the same cycle; 4.5 is none
-            as_float = float(stroke)
-            stroke_v = int(as_float) if as_float.is_integer() and not isinstance(stroke, bool) else -1
+        try:  # the JSON number 4.0 is 4; 4.5 is no cycle (int() would read it as 4)
+            stroke_v = int(stroke) if not isinstance(stroke, float) or stroke.is_integer() else -1
         except (TypeError, ValueError, OverflowError):
             stroke_v = -1
         if stroke_v not in STROKES:
