@@ -227,3 +227,131 @@ def test_closed_stdout_ends_quietly(args):
     r = subprocess.run(f"'{sys.executable}' -m keicar {args} >&-", shell=True,
                        stderr=subprocess.PIPE, text=True, timeout=60, env=env)
     assert r.returncode == 1 and r.stderr == ""
+
+
+def test_sample_refuses_a_negative_seed_and_too_many_rows(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert "--seed: -1 is not a seed" in refused(["sample", "--rows", "10", "--out", "s.csv", "--seed", "-1"],
+                                                 "--seed")
+    assert "1,000,000,000" in refused(["sample", "--rows", "1000000001", "--out", "s.csv"], "--rows")
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("name", ["s.csv", "s.parquet"])
+@pytest.mark.parametrize("stop", [RuntimeError, KeyboardInterrupt])
+def test_sample_killed_midway_leaves_nothing(name, stop, tmp_path, monkeypatch):
+    """A run that fails after writing some rows leaves no file under OUT's name, nor its run folder."""
+    import keicar.batch.sample as sample
+
+    real, calls = sample.chunk, []
+
+    def failing(*args):
+        calls.append(1)
+        if len(calls) > 1:
+            raise stop("killed")
+        return real(*args)
+
+    monkeypatch.setattr(sample, "CHUNK", 50)
+    monkeypatch.setattr(sample, "chunk", failing)
+    with pytest.raises(stop):
+        sample.write_sample(tmp_path / name, rows=200)
+    assert len(calls) == 2 and not list(tmp_path.iterdir())
+
+
+def test_sample_writes_whole_files_under_their_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for name in ("s.csv", "s.parquet"):
+        code, _out, err = run(["sample", "--rows", "120", "--out", name, "--seed", "3"])
+        assert code == 0, err
+    import polars as pl
+
+    assert pl.read_csv("s.csv").height == 120 and pl.read_parquet("s.parquet").height == 120
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.csv", "s.parquet"]
+
+
+def test_sample_into_an_unwritable_folder_names_out(tmp_path, monkeypatch):
+    import tempfile
+
+    def refuse(*_a, **_k):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(tempfile, "mkdtemp", refuse)
+    assert "Permission denied" in refused(["sample", "--rows", "10", "--out", "s.csv"], "--out")
+
+
+def test_serve_on_a_port_in_use_names_port_before_serving():
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert f"{port} is in use" in refused(["serve", "--port", str(port)], "--port")
+
+
+@pytest.mark.parametrize("host", ["bad host!", "x" * 300, ""])
+def test_serve_on_a_bad_host_names_host(host):
+    refused(["serve", "--host", host, "--port", "8000"], "--host")
+
+
+@pytest.mark.parametrize("unbuffered", ["", "1"])
+@pytest.mark.parametrize("args", [["changes"], ["changes", "--json"]])
+def test_reader_that_quits_mid_output_gives_exit_1(args, unbuffered):
+    """``keicar changes | head -c 100``: the output (over 64 kB, more than a pipe holds) is cut
+    short; exit 1 and nothing on stderr, also with PYTHONUNBUFFERED (whose unbuffered stdout
+    once dropped the rest of a short write silently and exited 0)."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src")}
+    env.pop("PYTHONUNBUFFERED", None)
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = unbuffered
+    proc = subprocess.Popen([sys.executable, "-m", "keicar", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env)
+    assert len(proc.stdout.read(100)) == 100
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 1 and err == ""
+
+
+@pytest.mark.parametrize("args", [["check", "--example", "--json"], ["check", "--example"], ["changes"]])
+def test_a_full_disk_on_stdout_is_one_line_and_exit_1(args):
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
+    with open("/dev/full", "w") as full:
+        r = _keicar_into(full, *args)
+    assert r.returncode == 1
+    assert r.stderr == "keicar: error: cannot write the output: No space left on device\n"
+
+
+@pytest.mark.parametrize("text", ["\x1b[31mred", "a\x9b2Jb", "bell\x07", "nul\x00x", "del\x7f", "raw\udc9bbyte"])
+def test_control_characters_in_user_input_are_shown_escaped(text):
+    code, out, err = run(["lookup", text])
+    assert code == 1 and "internal error" not in err
+    assert "\\x" in out
+    assert not any(ch in out for ch in "\x1b\x9b\x07\x00\x7f\udc9b")
+
+
+@pytest.mark.parametrize("argv", [["check", "--example", "--body", "tr\x1b[2Juck"], ["state", "\x1b[31mGA"],
+                                  ["check", "--example", "--chassis", "\x1b]0;title\x07"]])
+def test_control_characters_in_error_messages_are_shown_escaped(argv):
+    _code, _out, err = run(argv)
+    assert err.startswith("keicar: error: ") and "\\x1b" in err
+    assert not any(ch in err for ch in "\x1b\x07")
+
+
+def test_a_long_value_is_cut_in_the_error_message():
+    message = refused(["check", "--example", "--chassis", "A" * 100_000], "--chassis")
+    assert "'" + "A" * 80 + "…'" in message and "A" * 81 not in message and len(message) < 200
+    message = refused(["check", "--example", "--body", "b" * 81], "--body")
+    assert "'" + "b" * 80 + "…'" in message
+    assert "'" + "b" * 80 + "'" in refused(["check", "--example", "--body", "b" * 80], "--body")
+
+
+def test_control_characters_in_a_policy_file_are_shown_escaped(tmp_path):
+    source = next(p for p in shipped_policies() if p.stem == "kei-for-america").read_text(encoding="utf-8")
+    policy = tmp_path / "p.yaml"
+    title = next(line for line in source.splitlines() if line.startswith("title:"))
+    policy.write_text(source.replace(title, 'title: "x\\e[31my"'), encoding="utf-8")
+    code, out, err = run(["policy", "show", str(policy)])
+    assert code == 0, err
+    assert out.splitlines()[0].startswith("x\\x1b[31my") and "\x1b" not in out

@@ -168,3 +168,32 @@ def test_a_policy_may_not_cite_a_local_file_or_a_research_note(tmp_path):
                  encoding="utf-8")
     with pytest.raises(PolicyError, match=r"p.yaml: sources.s.title: names a local file"):
         load_policy(f, LAW)
+
+
+@pytest.mark.parametrize("text, line, first", [
+    (HEAD + "policy: again\n" + CHANGE.format(date="2027-01-01"), 6, 1),
+    (HEAD + CHANGE.format(date="2027-01-01") + "      2027-01-01: {value: 40, reference: [s]}\n", 10, 9),
+    (HEAD + "changes: {a: 1, a: 2}\n", 6, 6),
+])
+def test_a_key_given_twice_is_refused_naming_the_key_and_line(tmp_path, text, line, first):
+    f = tmp_path / "p.yaml"
+    f.write_text(text, encoding="utf-8")
+    with pytest.raises(PolicyError) as err:
+        load_policy(f, LAW)
+    assert err.value.message.startswith(f"{f}:{line}: the key ") and "is given twice" in err.value.message
+    assert f"(first on line {first})" in err.value.message and "\n" not in err.value.message
+
+
+def test_the_same_key_in_two_mappings_is_fine(tmp_path):
+    f = tmp_path / "p.yaml"
+    f.write_text(HEAD + CHANGE.format(date="2027-01-01"), encoding="utf-8")  # `title` in sources and at the top
+    assert load_policy(f, LAW).title == "hostile"
+
+
+def test_a_folder_or_an_impossible_name_is_not_a_policy_file(tmp_path, capsys):
+    for name, words in [(str(tmp_path), "is a folder"), ("a" * 300, "not a policy file")]:
+        with pytest.raises(SystemExit) as done:
+            main(["policy", "show", name])
+        err = capsys.readouterr().err
+        assert done.value.code == 2 and err.count("\n") == 1 and err.startswith("keicar: error: FILE: "), err
+        assert words in err and "no such policy file" not in err

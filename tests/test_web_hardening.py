@@ -213,3 +213,74 @@ def test_a_bug_is_one_json_line_not_a_traceback(monkeypatch):
     res = TestClient(create_app(), raise_server_exceptions=False).get("/v1/lookup/DA63T")
     assert res.status_code == 500
     assert res.json() == {"field": None, "error": "internal error (ZeroDivisionError); please report it"}
+
+
+# ---------------------------------------------------------------- stroke agrees with the CLI
+
+@pytest.mark.parametrize("stroke", [4.5, 2.9, "4.5", 3, 0.5, True])
+def test_a_stroke_that_is_not_2_or_4_is_refused(client, stroke):
+    assert_422(client.post("/v1/check", json={**TRUCK, "stroke": stroke}), "stroke", "accepted: 2 or 4")
+
+
+@pytest.mark.parametrize("stroke, cycle", [(4.0, 4), (2.0, 2), (2, 2), ("4", 4), ("2", 2)])
+def test_a_whole_stroke_is_taken_as_written(client, stroke, cycle):
+    res = client.post("/v1/check", json={**TRUCK, "stroke": stroke})
+    assert res.status_code == 200, res.text
+    assert res.json()["vehicle"]["stroke"] == cycle
+
+
+@pytest.mark.parametrize("text", ["4", "2", "4.0", "4.5", "3"])
+def test_stroke_as_text_is_read_alike_in_http_and_cli(client, text):
+    """Text goes through the same reading as the CLI's --stroke (and a listing file's column)."""
+    from test_cli import run
+
+    res = client.post("/v1/check", json={**TRUCK, "stroke": text})
+    code, out, err = run(["check", "--built", "1999-05", "--body", "truck", "--length-mm", "3395", "--width-mm",
+                          "1475", "--height-mm", "1765", "--cc", "658", "--stroke", text, "--json"])
+    if text in ("2", "4"):
+        assert res.status_code == 200 and code == 0, (res.text, err)
+        assert res.json()["vehicle"]["stroke"] == json.loads(out)["vehicle"]["stroke"] == int(text)
+    else:
+        assert_422(res, "stroke", "accepted: 2 or 4")
+        assert code == 2 and "--stroke: " in err and "accepted: 2 or 4" in err
+
+
+# ---------------------------------------------------------------- a key given twice
+
+@pytest.mark.parametrize("path, body, field", [
+    ("/v1/check", '{"built": "1999-05", "body": "truck", "cc": 658, "cc": 1000}', "cc"),
+    ("/v1/check", '{"built": "1999-05", "built": "2001-01", "body": "truck"}', "built"),
+    ("/v1/cost", '{"price_usd": 4000, "body": "truck", "built": "1999-05", "price_usd": 1}', "price_usd"),
+])
+def test_a_key_given_twice_is_refused(client, path, body, field):
+    assert_422(post_raw(client, path, body), field, "given twice")
+
+
+def test_each_key_once_is_fine(client):
+    assert post_raw(client, "/v1/check", json.dumps(TRUCK)).status_code == 200
+
+
+# ---------------------------------------------------------------- errors name JSON fields, not CLI options
+
+@pytest.mark.parametrize("extra, field, words", [
+    ({"price_jpy": 600000, "fx_jpy_per_usd": 150}, "price_usd", "give either price_usd or price_jpy, not both"),
+    ({"price_usd": None, "price_jpy": 600000}, "fx_jpy_per_usd", "with price_jpy give the yen per dollar rate"),
+])
+def test_cost_errors_name_the_json_fields(client, extra, field, words):
+    res = client.post("/v1/cost", json={**COST, **extra})
+    assert_422(res, field, words)
+    assert "--" not in res.json()["error"]
+
+
+@pytest.mark.parametrize("reading", ["end", "start", "END", "end_of_month", "start-of-month"])
+def test_month_reading_accepts_both_spellings(client, reading):
+    assert client.post("/v1/check", json={**TRUCK, "month_reading": reading}).status_code == 200
+
+
+def test_month_reading_error_lists_what_the_help_says(client):
+    assert_422(client.post("/v1/check", json={**TRUCK, "month_reading": "middle"}), "month_reading",
+               "accepted: end or start")
+    from test_cli import run
+
+    code, _out, err = run(["check", "--example", "--month-reading", "middle"])
+    assert code == 2 and "--month-reading: 'middle' is not a reading; accepted: end or start" in err

@@ -47,7 +47,7 @@ def resolve_reading(raw: str | None) -> str | None:
     if value in ("end", "start"):
         value += "_of_month"
     if value not in MONTH_READINGS:
-        raise InputError("month_reading", f"{raw!r} is not a reading; accepted: end_of_month, start_of_month")
+        raise InputError("month_reading", f"{raw!r} is not a reading; accepted: end or start (or end_of_month, start_of_month)")
     return value
 
 

@@ -186,9 +186,9 @@ def make_vehicle(
     if stroke is None or stroke == "":
         stroke_v = 4
     else:
-        try:
-            stroke_v = int(stroke)
-        except (TypeError, ValueError):
+        try:  # the JSON number 4.0 is 4; 4.5 is no cycle (int() would read it as 4)
+            stroke_v = int(stroke) if not isinstance(stroke, float) or stroke.is_integer() else -1
+        except (TypeError, ValueError, OverflowError):
             stroke_v = -1
         if stroke_v not in STROKES:
             raise InputError("stroke", f"{stroke!r} is not an engine cycle; accepted: 2 or 4")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import tempfile
 from importlib import resources
 from pathlib import Path
 
@@ -19,8 +18,11 @@ import numpy as np
 import polars as pl
 
 from ..vehicle import BODIES, EARLIEST_BUILD, InputError
+from .files import RunFolder, clean_stale, write_error
 
 CHUNK = 1_000_000
+#: the most rows one run writes (--rows); a larger count is a typo more likely than a wish
+MAX_ROWS = 1_000_000_000
 MONTH_ONLY_SHARE = 0.3
 EPOCH = dt.date(1970, 1, 1)
 #: catalog body types outside keicar's three bodies, read as the closest one
@@ -135,31 +137,46 @@ def chunk(rng: np.random.Generator, gens: pl.DataFrame, codes: list[str], first_
 
 def write_sample(out: Path | str, rows: int, seed: int = 0, bad_share: float = 0.01,
                  today: dt.date | None = None) -> int:
+    """Write ``rows`` synthetic listings to ``out`` (.csv or .parquet). The file is written in a
+    run folder beside ``out`` and renamed into place only when complete: a failed or killed run
+    leaves nothing that looks finished."""
     out = Path(out)
-    if rows < 1:
-        raise InputError("rows", f"{rows} is not a row count; give 1 or more")
+    if not 1 <= rows <= MAX_ROWS:
+        raise InputError("rows", f"{rows} is not a row count; give 1 to {MAX_ROWS:,}")
+    if seed < 0:
+        raise InputError("seed", f"{seed} is not a seed; give a whole number 0 or more")
     if not 0 <= bad_share <= 1:
         raise InputError("bad_share", f"{bad_share} is not a share; give a number from 0 to 1")
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".parquet"):
         raise InputError("out", f"{out.name!r}: the file name must end in .csv or .parquet")
+    if out.is_dir() or (out.exists() and not out.is_file()):
+        raise InputError("out", f"{str(out)!r} exists and is not a regular file; give a file name")
     if not out.parent.is_dir():
         raise InputError("out", f"no folder {str(out.parent)!r}")
     today = today or dt.date.today()
     gens, codes = generations(today), states()
     rng = np.random.default_rng(seed)
-    if suffix == ".csv":
-        with out.open("wb") as fh:
-            for i, start in enumerate(range(0, rows, CHUNK)):
-                df = chunk(rng, gens, codes, start + 1, min(CHUNK, rows - start), bad_share, today, True)
-                df.write_csv(fh, include_header=i == 0)
-        return rows
-    tmp = Path(tempfile.mkdtemp(prefix="keicar-sample-", dir=out.parent))
+    clean_stale(out.parent)
+    run = RunFolder(out.parent, "out")
     try:
-        for i, start in enumerate(range(0, rows, CHUNK)):
-            df = chunk(rng, gens, codes, start + 1, min(CHUNK, rows - start), bad_share, today, False)
-            df.write_parquet(tmp / f"{i:06d}.parquet")
-        pl.scan_parquet(tmp / "*.parquet").sink_parquet(out, engine="streaming")
+        temp = run.temp(out)
+        try:
+            if suffix == ".csv":
+                with temp.open("wb") as fh:
+                    for i, start in enumerate(range(0, rows, CHUNK)):
+                        df = chunk(rng, gens, codes, start + 1, min(CHUNK, rows - start), bad_share, today, True)
+                        df.write_csv(fh, include_header=i == 0)
+            else:
+                parts = run.parts()
+                for i, start in enumerate(range(0, rows, CHUNK)):
+                    df = chunk(rng, gens, codes, start + 1, min(CHUNK, rows - start), bad_share, today, False)
+                    df.write_parquet(parts / f"{i:012d}.parquet")
+                pl.scan_parquet(parts / "*.parquet").sink_parquet(temp, engine="streaming")
+                shutil.rmtree(parts)
+            run.publish(out)
+        except OSError as exc:
+            raise write_error("out", out, exc) from None
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        run.remove()
     return rows

@@ -3,8 +3,11 @@ registers itself on ``app``; this module only turns errors into one-line message
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import io
 import os
+import re
 import sys
 
 import typer
@@ -112,12 +115,70 @@ def _flush() -> None:
     except BrokenPipeError:
         _output_closed()
         sys.exit(1)
+    except OSError as exc:
+        _output_failed(exc)
+
+
+#: errors of writing the output (not of a path the user named): exit 1, as for a broken pipe
+_OUTPUT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EBADF, errno.EPIPE}
+
+
+def _output_failed(exc: OSError) -> None:
+    """stdout refused what keicar wrote (a full disk, ``> /dev/full``): one line, exit 1."""
+    _output_closed()
+    _error(f"cannot write the output: {exc.strerror or exc}")
+    sys.exit(1)
+
+
+@contextlib.contextmanager
+def _buffered_stdout():
+    """With ``PYTHONUNBUFFERED`` (or ``python -u``) stdout writes straight to its descriptor, and
+    Python drops what a short write left over when the reader quits mid-write (``| head``):
+    no BrokenPipeError, exit 0. A buffered writer retries short writes and so sees the pipe
+    closed. Inside, stdout is such a writer on the same descriptor."""
+    out = sys.stdout
+    if not isinstance(getattr(out, "buffer", None), io.RawIOBase):
+        yield
+        return
+    raw = io.FileIO(out.fileno(), "w", closefd=False)
+    sys.stdout = io.TextIOWrapper(io.BufferedWriter(raw), encoding=out.encoding, errors=out.errors,
+                                  line_buffering=True)
+    try:
+        yield
+    finally:
+        try:
+            sys.stdout.flush()
+        except OSError:
+            pass
+        sys.stdout = out
+
+
+#: the longest value an error message echoes whole; a longer one is cut, with an ellipsis
+ECHO_MAX = 80
+_QUOTED = re.compile(r"'[^'\n]{%d,}'|\"[^\"\n]{%d,}\"" % (ECHO_MAX + 1, ECHO_MAX + 1))
+
+
+def shorten(text: str) -> str:
+    """``text`` with each quoted value over ``ECHO_MAX`` characters cut to that length with an
+    ellipsis (a 100 kB ``--chassis`` need not come back whole)."""
+    return _QUOTED.sub(lambda m: m.group()[0] + cut(m.group()[1:-1]) + m.group()[-1], text)
+
+
+def cut(value: str) -> str:
+    """``value``, or its first ``ECHO_MAX`` characters and an ellipsis."""
+    return value if len(value) <= ECHO_MAX else value[:ECHO_MAX] + "…"
+
+
+def _one_line(message: object) -> str:
+    """``message`` as one line of printable text (a value may hold a line break or ESC)."""
+    from .render import printable
+
+    return printable(" ".join(str(message).replace("\r", "\n").split("\n")))
 
 
 def _error(message: str) -> None:
-    """One line on stderr, whatever the message quotes (a file name may hold a line break)."""
-    text = " ".join(str(message).replace("\r", "\n").split("\n"))
-    print(f"keicar: error: {text}", file=sys.stderr)
+    """One line on stderr, whatever the message quotes, long values cut (``shorten``)."""
+    print(f"keicar: error: {shorten(_one_line(message))}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -125,6 +186,11 @@ def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else list(argv)
     if sys.stdout is None:
         sys.stdout = _ClosedStdout()
+    with _buffered_stdout():
+        _run(argv)
+
+
+def _run(argv: list[str]) -> None:
     try:
         code = app(args=argv, prog_name="keicar", standalone_mode=False)
         _flush()
@@ -134,7 +200,7 @@ def main(argv: list[str] | None = None) -> None:
         _error(f"{option_name(exc.field, argv)}: {exc.message}")
         sys.exit(2)
     except LawError as exc:
-        print(f"keicar: law data error: {exc}", file=sys.stderr)
+        print(f"keicar: law data error: {_one_line(exc)}", file=sys.stderr)
         sys.exit(3)
     except typer.Exit as exc:
         _flush()
@@ -148,7 +214,9 @@ def main(argv: list[str] | None = None) -> None:
         _output_closed()
         sys.exit(1)
     except OSError as exc:  # a path the user gave that the system refuses (too long, a folder, ...)
-        where = f"{exc.filename}: " if exc.filename else ""
+        if exc.filename is None and exc.errno in _OUTPUT_ERRNOS:
+            _output_failed(exc)
+        where = f"{cut(str(exc.filename))}: " if exc.filename else ""
         _error(f"{where}{exc.strerror or exc}")
         sys.exit(2)
     except Exception as exc:
@@ -159,7 +227,8 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(exc.exit_code or 2)
         if os.environ.get("KEICAR_DEBUG"):
             raise
-        print(f"keicar: internal error: {type(exc).__name__}: {exc} (set KEICAR_DEBUG=1 for details)",
+        print(f"keicar: internal error: {type(exc).__name__}: {shorten(_one_line(exc))} (set KEICAR_DEBUG=1 for "
+              "details)",
               file=sys.stderr)
         sys.exit(1)
 

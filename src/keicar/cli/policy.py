@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from .main import app
-from .render import add_row, esc, fields_named
+from .render import add_row, esc, fields_named, printable
 from .render import console as make_console
 
 policy_app = typer.Typer(help="Policies as data: overlays on the law, compared with today.", no_args_is_help=True)
@@ -44,11 +44,11 @@ def show(
                         {"sentence": x.sentence, "kind": x.kind, "path": x.path,
                          "since": x.since.isoformat(), "citation": x.citation} for x in p.provisions]})
         return
-    typer.echo(f"{p.title}" + ("  [HYPOTHETICAL: not law]" if p.hypothetical else ""))
+    typer.echo(printable(p.title) + ("  [HYPOTHETICAL: not law]" if p.hypothetical else ""))
     if p.summary:
-        typer.echo(p.summary)
+        typer.echo(printable(p.summary))
     for x in p.provisions:
-        typer.echo(f"- {x.sentence[0].upper()}{x.sentence[1:]}.  ({x.citation})")
+        typer.echo(printable(f"- {x.sentence[0].upper()}{x.sentence[1:]}.  ({x.citation})"))
 
 
 @policy_app.command("run")

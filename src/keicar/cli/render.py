@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import sys
 from typing import Any
 
@@ -47,12 +48,24 @@ def console():
     return c if c.is_terminal else Console(highlight=False, width=160)
 
 
+#: C0 and C1 control characters and DEL, except tab and newline: a terminal acts on them
+#: (ESC starts a colour or a cursor move), so they are shown escaped, as ``\x1b``; so are the
+#: bytes of an argument that is not valid UTF-8 (Python holds them as lone surrogates)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\udc80-\udcff]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character but tab and newline shown as ``\\xNN``."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()) & 0xff:02x}", text)
+
+
 def esc(value: Any) -> str:
     """``value`` as text rich shows as it is: user input and data may hold ``[...]``, which
-    rich would otherwise read as markup (and fail on, or hide)."""
+    rich would otherwise read as markup (and fail on, or hide), and control characters,
+    which the terminal would act on (``printable``)."""
     from rich.markup import escape
 
-    return escape(str(value))
+    return escape(printable(str(value)))
 
 
 def add_row(table, *cells: Any, **kwargs) -> None:

@@ -167,6 +167,31 @@ def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
 _PolicyLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 
 
+class _DuplicateKey(yaml.YAMLError):
+    def __init__(self, key: Any, line: int, first: int):
+        super().__init__(key)
+        self.key, self.line, self.first = key, line, first
+
+
+def _mapping_once(self: _PolicyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    """A mapping whose keys are each given once: YAML would keep the last of two ``policy:``
+    silently, so a file that says two things is refused, naming the key and both lines."""
+    seen: dict[Any, int] = {}
+    for key_node, _value in node.value:
+        key = self.construct_object(key_node, deep=True)
+        try:
+            first = seen.get(key)
+        except TypeError:  # an unhashable key: the constructor itself refuses it
+            continue
+        if first is not None:
+            raise _DuplicateKey(key, key_node.start_mark.line + 1, first)
+        seen[key] = key_node.start_mark.line + 1
+    return yaml.SafeLoader.construct_mapping(self, node, deep=deep)
+
+
+_PolicyLoader.construct_mapping = _mapping_once  # type: ignore[method-assign]
+
+
 def _read_yaml(file: Path) -> Any:
     """A user's policy file as Python data, or a one-line PolicyError naming the file (and the
     line). Files over MAX_BYTES, text that is not UTF-8, anchors and aliases (an alias bomb
@@ -203,6 +228,9 @@ def _read_yaml(file: Path) -> Any:
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
         return yaml.load(text, Loader=_PolicyLoader)
+    except _DuplicateKey as dup:
+        raise PolicyError(f"{file}:{dup.line}: the key {str(dup.key)!r} is given twice (first on line "
+                          f"{dup.first}); keep one") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = " ".join(str(getattr(exc, "problem", None) or "").split())
@@ -213,8 +241,14 @@ def _read_yaml(file: Path) -> Any:
 def load_policy(file: str | Path, base: Law) -> Policy:
     """Read and validate a policy file against ``base``. Raises PolicyError (one line)."""
     file = Path(file)
-    if not file.is_file():
-        shipped = POLICY_ROOT / f"{file}.yaml" if not file.suffix else None
+    try:
+        is_file, is_dir = file.is_file(), file.is_dir()
+    except OSError as exc:  # a name too long for the system
+        raise PolicyError(f"{file}: not a policy file ({exc.strerror or type(exc).__name__})") from None
+    if is_dir:
+        raise PolicyError(f"{file}: is a folder; give a policy YAML file or a shipped policy's name")
+    if not is_file:
+        shipped = POLICY_ROOT / f"{file}.yaml" if not file.suffix and len(file.name) < 200 else None
         if shipped is not None and shipped.is_file():
             file = shipped
         else:

@@ -7,6 +7,7 @@ command calls) and returns plain JSON data; nothing here decides anything about 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from .. import __version__
@@ -89,8 +90,22 @@ def calendar(month: str, month_reading: str | None = None) -> dict[str, Any]:
 def cost(fields: dict[str, Any], mode: str = "ocean") -> dict[str, Any]:
     """The itemized US landed cost (``keicar cost --json``); mode: ocean or air."""
     from ..cost import landed_cost
+    from .models import CostRequest
 
-    return landed_cost(**fields, mode=mode)
+    try:
+        return landed_cost(**fields, mode=mode)
+    except InputError as exc:  # the core words its errors for the CLI: --price-jpy here is price_jpy
+        raise InputError(exc.field, _OPTION.sub(lambda m: _json_name(m, CostRequest.model_fields),
+                                                exc.message)) from None
+
+
+_OPTION = re.compile(r"--([a-z][a-z0-9]*(?:-[a-z0-9]+)*)")
+
+
+def _json_name(option: re.Match, fields: dict) -> str:
+    """The JSON field a CLI option (``--price-jpy``) stands for, when there is one."""
+    name = option.group(1).replace("-", "_")
+    return name if name in fields else option.group()
 
 
 # ---------------------------------------------------------------- the registry, the law, changes

@@ -67,11 +67,22 @@ def _int(digits: str) -> int | float:
     return int(digits) if len(digits) < 19 else float(digits)
 
 
+def _once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose keys are each given once: JSON parsers differ on which of two wins
+    (Python keeps the last), so a body that says two things is refused, naming the key."""
+    obj: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in obj:
+            raise BodyError(key[:64], f"{key[:64]}: given twice; send each field once")
+        obj[key] = value
+    return obj
+
+
 def parse_body(raw: bytes, model: type[BaseModel] | None) -> Any:
-    """The request body as JSON; a body nested too deeply for the parser is a 422 naming the
-    top-level field whose value is nested (or the whole body)."""
+    """The request body as JSON; a body nested too deeply for the parser, or with a key given
+    twice, is a 422 naming the top-level field whose value is nested (or the whole body), or the key."""
     try:
-        return json.loads(raw, parse_int=_int)
+        return json.loads(raw, parse_int=_int, object_pairs_hook=_once)
     except UnicodeDecodeError:
         raise BodyError(REQUEST_BODY, f"{REQUEST_BODY}: not valid JSON: send UTF-8 text") from None
     except RecursionError:
