@@ -95,7 +95,7 @@ def test_blank_state_code(code):
 
 
 def test_errors_name_options_that_exist():
-    assert "'ZZ' is not a state code" in refused(["state", "ZZ"], "CODE")
+    assert "'ZZ' is not a state" in refused(["state", "ZZ"], "CODE")
     message = refused(["fmvss", "--class", "bogus"], "--class")
     for accepted in ["passenger", "truck", "lsv"] + [p.stem for p in shipped_policies()]:
         assert accepted in message

@@ -12,6 +12,7 @@ from keicar.api import check
 from keicar.engine.parameters import Node, Parameter, default_law
 from keicar.rules.states import STATUSES
 from keicar.state_check import state_codes
+from keicar.vehicle import InputError
 from keicar.statelaw import all_summaries, audit, record
 from keicar.statemap import svg
 from keicar.vehicle import InputError, make_vehicle
@@ -222,3 +223,15 @@ def test_audit_counts_by_status_basis_confidence_and_lists_changes():
     dates = [c["date"] for c in report["changes"]]
     assert dates and min(dates) >= "2024-01-01" and max(dates) <= "2026-11-30"
     assert any(c["code"] == "RI" and c["date"] == "2024-06-28" for c in report["changes"])
+
+
+def test_a_state_may_be_named_as_well_as_coded():
+    from keicar.state_check import resolve_state
+
+    law = default_law()
+    assert [resolve_state(x, law) for x in ("tx", " Texas ", "new  york", "District of Columbia")] == \
+        ["TX", "TX", "NY", "DC"]
+    for bad in ("Texs", "PR", "T X"):
+        with pytest.raises(InputError) as err:
+            resolve_state(bad, law)
+        assert err.value.field == "state" and "name of a state" in err.value.message

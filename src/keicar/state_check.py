@@ -22,13 +22,27 @@ def state_codes(law: Law) -> tuple[str, ...]:
     return jurisdictions(law, PREFIX)
 
 
+def state_values(law: Law, codes_only: bool = False) -> dict[str, str]:
+    """Accepted spellings of a state (upper case, spaces single) -> its code: the codes of
+    the law's state files and, unless ``codes_only``, the names those files give (Texas,
+    New York, District of Columbia)."""
+    codes = state_codes(law)
+    values = {c: c for c in codes}
+    if not codes_only:
+        values.update({" ".join(state_name(law, c).split()).upper(): c for c in codes})
+    return values
+
+
 def resolve_state(raw: Any, law: Law) -> str | None:
+    """A state code or name as the user gave it -> its code (None when blank)."""
     if raw is None or str(raw).strip() == "":
         return None
-    code = str(raw).strip().upper()
+    text = " ".join(str(raw).split()).upper()
     codes = state_codes(law)
-    if code not in codes:
-        raise InputError("state", f"{raw!r} is not a state code; accepted: {', '.join(codes)}")
+    code = text if text in codes else state_values(law).get(text)
+    if code is None:
+        raise InputError("state", f"{raw!r} is not a state; accepted: a code ({', '.join(codes)}) "
+                         "or the name of a state")
     return code
 
 
