@@ -355,3 +355,7 @@ def test_control_characters_in_a_policy_file_are_shown_escaped(tmp_path):
     code, out, err = run(["policy", "show", str(policy)])
     assert code == 0, err
     assert out.splitlines()[0].startswith("x\\x1b[31my") and "\x1b" not in out
+
+
+def test_lookup_of_nothing_names_its_argument():
+    assert "missing" in refused(["lookup", ""], "CODE")

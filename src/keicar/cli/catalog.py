@@ -20,7 +20,8 @@ def lookup(
     """Which model and generation a chassis code is, with specs; unverified values marked."""
     from ..catalog import lookup as run
 
-    m = run(code, make)
+    with fields_named(chassis="code"):
+        m = run(code, make)
     if as_json:
         from .render import print_json
 
