@@ -4,11 +4,12 @@
 
 For each size, on a Parquet file from ``keicar sample`` (1% bad rows):
 - floor: a child process reading the same columns (streaming, one aggregate per column);
-- screen: ``keicar screen IN --out OUT.parquet`` in a child process (validate, verdicts,
-  duty columns, write both files), wall time and peak RSS;
+- screen: ``keicar screen IN --out OUT.parquet`` in a child process (validate, every
+  variable's column the file allows: with the sample's ``state`` column, the state columns
+  too; write both files), wall time and peak RSS;
 - in memory, on the table already in memory: validation of the raw columns alone (text
   dates, bodies, states: ``Job.checked``), the verdicts alone on the typed valid rows (the
-  compiled rules and duty columns, ``keicar.batch.run.verdicts``), and both (``Job.frames``);
+  variables' compiled columns, ``keicar.batch.run.verdicts``), and both (``Job.frames``);
 - per-vehicle: ``keicar.api.check`` on a sample of rows, extrapolated.
 """
 
