@@ -359,3 +359,8 @@ def test_control_characters_in_a_policy_file_are_shown_escaped(tmp_path):
 
 def test_lookup_of_nothing_names_its_argument():
     assert "missing" in refused(["lookup", ""], "CODE")
+
+
+def test_screen_help_shows_no_internal_names():
+    code, out, err = run(["screen", "--help"])
+    assert code == 0 and "src" not in out.split() and "IN" in out

@@ -14,7 +14,7 @@ from .main import app
 
 @app.command()
 def screen(
-    src: Path = typer.Argument(..., metavar="IN", help="Listings: a .csv or .parquet file."),
+    listings: Path = typer.Argument(..., metavar="IN", help="Listings: a .csv or .parquet file."),
     out: Path = typer.Option(..., "--out", help="Screened rows with the verdict columns (.csv or .parquet)."),
     rejects: Optional[Path] = typer.Option(None, "--rejects", help="Rejected rows with row number and reason "
                                            "(default: OUT's name + .rejects)."),
@@ -51,11 +51,11 @@ def screen(
     try:
         if engine == "spark":
             from ..spark import screen_file
-            counts = screen_file(src, out, rejects, **asked)
+            counts = screen_file(listings, out, rejects, **asked)
         else:
             from ..batch.run import screen_file
             with _progress() as tick:
-                counts = screen_file(src, out, rejects, progress=tick, **asked)
+                counts = screen_file(listings, out, rejects, progress=tick, **asked)
     except RowsLost as exc:  # should never happen: say so loudly
         print(f"keicar: error: {exc}", file=sys.stderr)
         raise typer.Exit(1)
