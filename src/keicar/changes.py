@@ -16,6 +16,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from .engine.parameters import Law, Node, Parameter
+from .engine.variables import value_notes
 
 PREFIXES = ("us.federal", "us.states")
 
@@ -57,13 +58,8 @@ def _param_changes(prefix: str, p: Parameter) -> list[tuple[dt.date, dict[str, A
             "confidence": v.confidence,
             "citations": v.citations,
             "sources": [{"title": r.title, "href": r.href} for r in v.references],
+            **value_notes(v),
         }
-        if v.basis:
-            item["basis"] = v.basis
-        if v.date_precision != "day":
-            item["date_precision"] = v.date_precision
-        if v.note:
-            item["note"] = " ".join(str(v.note).split())
         out.append((v.since, item))
         prev = v.value
     return out

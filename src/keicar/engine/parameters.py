@@ -196,7 +196,7 @@ class _Fail(Exception):
 #: or href: a developer's machine is not a source anyone can read.
 _LOCAL_PATH = re.compile(r"""(^|[\s(\[{'"=,;])(/[\w.@%+-]+/[\w.@%+-]|~/)|\bfile:|\b[A-Za-z]:\\|\\\\\w""")
 #: keicar's own research notes: leads to the sources they relay, never a source themselves.
-_RESEARCH_NOTE = re.compile(r"first-pass research|research (record|notes?)\b|shared/research|keicar peer (survey|review)",
+_RESEARCH_NOTE = re.compile(r"first-pass research|research (record|notes?)\b|shared[/]research|keicar peer (survey|review)",
                             re.IGNORECASE)
 #: Kinds of source that may be cited without an href: a printed statute or regulation,
 #: identified by its ``citation``.

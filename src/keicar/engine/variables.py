@@ -17,7 +17,7 @@ from typing import Any, Iterable
 
 from . import expr as E
 from .explain import Evaluator
-from .parameters import Law
+from .parameters import Law, Value
 
 VALUE_TYPES = ("bool", "date", "number", "enum", "text", "names")
 
@@ -147,6 +147,19 @@ def columns(law: Law, variables: Iterable[Variable], constants: dict[str, Any] |
     return out
 
 
+def value_notes(v: Value) -> dict[str, Any]:
+    """What a dated value says beyond its value and confidence, where it says it: its basis,
+    a date known only to the month or year, its note."""
+    out: dict[str, Any] = {}
+    if v.basis:
+        out["basis"] = v.basis
+    if v.date_precision != "day":
+        out["date_precision"] = v.date_precision
+    if v.note:
+        out["note"] = " ".join(str(v.note).split())
+    return out
+
+
 def parameter_record(law: Law, path: str) -> dict[str, Any]:
     """One parameter with every dated value and its references (``GET /v1/parameters/…``).
     Raises KeyError for an unknown path, with the closest known paths in the message."""
@@ -164,12 +177,7 @@ def parameter_record(law: Law, path: str) -> dict[str, Any]:
         item = {"since": v.since.isoformat(), "value": _plain(v.value), "confidence": v.confidence,
                 "references": [{"title": r.title, "href": r.href, "citation": r.citation,
                                 "seen": r.seen.isoformat() if r.seen else None} for r in v.references]}
-        if v.basis:
-            item["basis"] = v.basis
-        if v.date_precision != "day":
-            item["date_precision"] = v.date_precision
-        if v.note:
-            item["note"] = " ".join(str(v.note).split())
+        item.update(value_notes(v))
         if v.disputed:
             item["disputed"] = [{"claim": d.get("claim"), "value": _plain(d.get("value"))} for d in v.disputed]
         values.append(item)
