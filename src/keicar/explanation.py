@@ -8,7 +8,6 @@ from typing import Any
 
 from .engine.explain import Evaluator, Read
 from .engine.parameters import Law, Value
-from .engine.variables import trace
 from .jsonout import plain
 from .rules.model import Check
 
@@ -79,11 +78,13 @@ def steps(checks, ev: Evaluator) -> list[dict[str, Any]]:
 def variable_values(law: Law, row: dict[str, Any], have: tuple[str, ...] = (),
                     prefix: str = "") -> dict[str, Any]:
     """``{name: value}`` of every registry variable (``keicar.rules.registry``) whose needs
-    are in ``have`` and whose name starts with ``prefix``, each by
-    :func:`keicar.engine.variables.trace` (dates as YYYY-MM-DD, ``names`` comma-joined)."""
+    are in ``have`` and whose name starts with ``prefix``: the values
+    :func:`keicar.engine.variables.trace` gives (dates as YYYY-MM-DD, ``names`` comma-joined),
+    each shared sub-tree evaluated once."""
     from .rules.registry import registry
 
-    return {v.name: trace(law, row, v)["value"] for v in registry(law).select(have=have)
+    ev = Evaluator(law, row, remember=True)  # variables share sub-trees: evaluate each once
+    return {v.name: plain(ev.eval(v.formula)) for v in registry(law).select(have=have)
             if v.name.startswith(prefix)}
 
 

@@ -72,10 +72,15 @@ def state_attr(entry: Value | None, attr: str) -> Any:
 
 
 class Evaluator:
-    def __init__(self, law: Law, row: dict[str, Any]):
+    """Evaluates expressions for one row. With ``remember=True`` each sub-expression is
+    evaluated once for the row (values only: a remembered sub-tree does not record its
+    parameter reads again), for computing many variables that share sub-trees."""
+
+    def __init__(self, law: Law, row: dict[str, Any], remember: bool = False):
         self.law = law
         self.row = row
         self.reads: list[Read] = []
+        self._memo: dict[int, Any] | None = {} if remember else None
 
     def _entry(self, path: str, at: Any) -> Value | None:
         if at is None:
@@ -105,7 +110,12 @@ class Evaluator:
         meaning = MEANING.get(t)
         if meaning is None:
             raise TypeError(f"unknown expression node {t.__name__}")
-        return meaning(e, self.eval, SCALAR)
+        if self._memo is None:
+            return meaning(e, self.eval, SCALAR)
+        key = id(e)  # the caller keeps the expressions alive while this evaluator lives
+        if key not in self._memo:
+            self._memo[key] = meaning(e, self.eval, SCALAR)
+        return self._memo[key]
 
     def _state_param(self, e: E.StateParam) -> Any:
         at = self.eval(e.at)

@@ -17,6 +17,7 @@ from typing import Any, Iterable
 
 from . import expr as E
 from .explain import Evaluator
+from ..jsonout import plain
 from .parameters import Law, Value
 
 VALUE_TYPES = ("bool", "date", "number", "enum", "text", "names")
@@ -105,14 +106,6 @@ class Registry:
         return [v for v in chosen if set(v.needs) <= have]
 
 
-def _plain(v: Any) -> Any:
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    if isinstance(v, tuple):
-        return [_plain(x) for x in v]
-    return v
-
-
 def trace(law: Law, row: dict[str, Any], variable: Variable) -> dict[str, Any]:
     """``variable`` for one vehicle: its value and each dated parameter value the formula
     read (path, value, in force since, citation, confidence), in order of reading."""
@@ -124,12 +117,12 @@ def trace(law: Law, row: dict[str, Any], variable: Variable) -> dict[str, Any]:
             continue
         seen.add((r.path, r.entry.since))
         e = r.entry
-        item = {"parameter": r.path, "value": _plain(e.value), "since": e.since.isoformat(),
+        item = {"parameter": r.path, "value": plain(e.value), "since": e.since.isoformat(),
                 "citation": e.citation, "confidence": e.confidence}
         if e.basis:
             item["basis"] = e.basis
         reads.append(item)
-    return {"name": variable.name, "value": _plain(value), "reads": reads}
+    return {"name": variable.name, "value": plain(value), "reads": reads}
 
 
 def columns(law: Law, variables: Iterable[Variable], constants: dict[str, Any] | None = None,
@@ -174,12 +167,12 @@ def parameter_record(law: Law, path: str) -> dict[str, Any]:
         raise KeyError(f"{path!r} is a group of parameters: {', '.join(children[:20])}")
     values = []
     for v in p.values:
-        item = {"since": v.since.isoformat(), "value": _plain(v.value), "confidence": v.confidence,
+        item = {"since": v.since.isoformat(), "value": plain(v.value), "confidence": v.confidence,
                 "references": [{"title": r.title, "href": r.href, "citation": r.citation,
                                 "seen": r.seen.isoformat() if r.seen else None} for r in v.references]}
         item.update(value_notes(v))
         if v.disputed:
-            item["disputed"] = [{"claim": d.get("claim"), "value": _plain(d.get("value"))} for d in v.disputed]
+            item["disputed"] = [{"claim": d.get("claim"), "value": plain(d.get("value"))} for d in v.disputed]
         values.append(item)
     return {"path": path, "description": p.description, "unit": p.unit,
             "values_allowed": list(p.values_allowed) if p.values_allowed else None, "values": values}
