@@ -201,7 +201,7 @@ def test_screen_frame_state_columns_agree_with_check(vs, on, codes, registered):
 
 # ---------------------------------------------------------------- the date asked per row
 
-from keicar.api import outputs as verdict_outputs  # noqa: E402
+from keicar.rules.registry import registry  # noqa: E402
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -213,11 +213,11 @@ def test_per_row_dates_asked_agree(pairs, reading):
     pairs = [(v, on) for v, on in pairs if v.built_start <= on]
     if not pairs:
         return
-    frame = pl.DataFrame([{**v.row(), "on": on} for v, on in pairs], schema_overrides={
+    frame = pl.DataFrame([{**v.row(), "on": on, "mode": None} for v, on in pairs], schema_overrides={
         "built_start": pl.Date, "built_end": pl.Date, "length_mm": pl.Float64, "width_mm": pl.Float64,
         "height_mm": pl.Float64, "cc": pl.Float64, "stroke": pl.Int64, "ev_kw": pl.Float64,
-        "body": pl.String, "on": pl.Date})
-    outs = verdict_outputs()
+        "body": pl.String, "on": pl.Date, "mode": pl.String})
+    outs = {v.name: v.formula for v in registry(LAW).select()}  # every vehicle-only variable
     comp = Compiler(LAW, {"month_reading": reading})
     table = frame.select([comp.compile(e).alias(k) for k, e in outs.items()]).to_dicts()
     for (v, on), got in zip(pairs, table):

@@ -163,21 +163,6 @@ def verdict_line(kei: dict, us: dict, on: dt.date) -> str:
 
 # ---------------------------------------------------------------- tables
 
-#: Output columns of the bulk runner and the rule expression behind each.
-def outputs() -> dict[str, E.Expr]:
-    at = BUILT_DATE
-    on = E.Col("on")
-    out: dict[str, E.Expr] = {
-        "kei_is_kei": japan.is_kei(at),
-        "kei_regime": japan.regime(at),
-        "kei_is_kei_today": japan.is_kei(on),
-        "us_nhtsa_eligible_from": federal.nhtsa_eligible_from(),
-        "us_epa_eligible_from": federal.epa_eligible_from,
-        "us_path": federal.path,
-    }
-    return out
-
-
 #: Inputs of the rules beyond the vehicle that a table may carry as columns, read as given
 #: (amounts in USD; ``mode`` ocean or air). Absent columns are missing values.
 MONEY = ("price_usd", "freight_usd", "insurance_usd", "broker_usd", "port_usd", "state_fees_usd")

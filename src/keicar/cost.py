@@ -23,7 +23,7 @@ from .engine import expr as E
 from .engine.explain import Evaluator
 from .engine.parameters import Law, default_law
 from .engine.variables import trace
-from .explanation import read_records
+from .engine.variables import read_records
 from .rules import customs as C
 from .rules.registry import registry
 from .vehicle import BODIES, InputError, parse_built, parse_date

@@ -8,26 +8,9 @@ from typing import Any
 
 from .engine.explain import Evaluator, Read
 from .engine.parameters import Law, Value
+from .engine.variables import read_records
 from .jsonout import plain
 from .rules.model import Check
-
-
-def read_records(reads: list[Read]) -> list[dict[str, Any]]:
-    """Each distinct dated value read, in order of reading: parameter, value, in force
-    since, citation, confidence (and basis, where the value has one), as
-    :func:`keicar.engine.variables.trace` lists them."""
-    out, seen = [], set()
-    for r in reads:
-        e = r.entry
-        if e is None or (r.path, e.since) in seen:
-            continue
-        seen.add((r.path, e.since))
-        item = {"parameter": r.path, "value": plain(e.value), "since": e.since.isoformat(),
-                "citation": e.citation, "confidence": e.confidence}
-        if e.basis:
-            item["basis"] = e.basis
-        out.append(item)
-    return out
 
 
 def _eval_reading(ev: Evaluator, expr) -> tuple[Any, list[Read]]:

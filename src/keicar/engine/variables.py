@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from . import expr as E
-from .explain import Evaluator
+from .explain import Evaluator, Read
 from ..jsonout import plain
 from .parameters import Law, Value
 
@@ -106,23 +106,29 @@ class Registry:
         return [v for v in chosen if set(v.needs) <= have]
 
 
-def trace(law: Law, row: dict[str, Any], variable: Variable) -> dict[str, Any]:
-    """``variable`` for one vehicle: its value and each dated parameter value the formula
-    read (path, value, in force since, citation, confidence), in order of reading."""
-    ev = Evaluator(law, row)
-    value = ev.eval(variable.formula)
-    reads, seen = [], set()
-    for r in ev.reads:
-        if r.entry is None or (r.path, r.entry.since) in seen:
-            continue
-        seen.add((r.path, r.entry.since))
+def read_records(reads: list[Read]) -> list[dict[str, Any]]:
+    """Each distinct dated value read, in order of reading: parameter, value, in force since,
+    citation, confidence (and basis, where the value has one)."""
+    out, seen = [], set()
+    for r in reads:
         e = r.entry
+        if e is None or (r.path, e.since) in seen:
+            continue
+        seen.add((r.path, e.since))
         item = {"parameter": r.path, "value": plain(e.value), "since": e.since.isoformat(),
                 "citation": e.citation, "confidence": e.confidence}
         if e.basis:
             item["basis"] = e.basis
-        reads.append(item)
-    return {"name": variable.name, "value": plain(value), "reads": reads}
+        out.append(item)
+    return out
+
+
+def trace(law: Law, row: dict[str, Any], variable: Variable) -> dict[str, Any]:
+    """``variable`` for one vehicle: its value and each dated parameter value the formula
+    read (:func:`read_records`), in order of reading."""
+    ev = Evaluator(law, row)
+    value = ev.eval(variable.formula)
+    return {"name": variable.name, "value": plain(value), "reads": read_records(ev.reads)}
 
 
 def columns(law: Law, variables: Iterable[Variable], constants: dict[str, Any] | None = None,
