@@ -13,17 +13,9 @@ import sys
 import typer
 
 from ..engine.parameters import LawError
-from ..vehicle import InputError
+from keicar.inputs.vehicle import InputError
 
-app = typer.Typer(
-    name="keicar",
-    help="The law around Japanese kei vehicles, as dated, cited, testable code.\n\n"
-         "Exit codes: 0 answered; 1 not found (lookup) or the output could not be written (closed or "
-         "broken pipe); 2 bad input (one line on stderr naming the option); 3 bad law data.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+from .app import app  # noqa: E402
 
 # Command modules register themselves on `app` when imported.
 from . import check as _check  # noqa: E402,F401
@@ -67,22 +59,6 @@ def option_name(field: str, argv: list[str] | None = None) -> str:
         if isinstance(param, click.Argument) and field in (param.name, param.human_readable_name.lower()):
             return param.human_readable_name
     return "--" + field.replace("_", "-")
-
-
-def _version(value: bool) -> None:
-    if value:
-        from .. import __version__
-
-        typer.echo(f"keicar {__version__}")
-        raise typer.Exit(0)
-
-
-@app.callback()
-def _root(
-    version: bool = typer.Option(False, "--version", is_eager=True, callback=_version,
-                                 help="Print keicar's version and exit."),
-) -> None:
-    """Options of ``keicar`` itself (before the command)."""
 
 
 def _output_closed() -> None:
