@@ -102,6 +102,15 @@ def rewrite_source(text: str, current: str | None, is_pkg: bool) -> str:
     return rename_dotted("".join(lines))
 
 
+#: Renames that came with the move (applied as text to every .py file).
+SUBSTITUTIONS = [
+    (r"^from \.main import app$", "from .app import app"),
+    (r"\b_Fail\b", "Fail"), (r"\b_as_date\b", "as_date"), (r"\b_parse_source\b", "parse_source"),
+    (r"\b_parse_parameter\b", "parse_parameter"),
+    (r"from keicar\.rules\.jp\.costs import compare", "from keicar.answers.jp_costs import compare"),
+]
+
+
 def names(aliases) -> str:
     return ", ".join(a.name + (f" as {a.asname}" if a.asname else "") for a in aliases)
 
@@ -121,6 +130,8 @@ def main(argv: list[str]) -> None:
         text = path.read_text(encoding="utf-8")
         current, is_pkg = module_of(path, src) if src in path.parents else (None, False)
         new = rewrite_source(text, current, is_pkg)
+        for pattern, repl in SUBSTITUTIONS:
+            new = re.sub(pattern, repl, new, flags=re.M)
         if new != text:
             path.write_text(new, encoding="utf-8")
     for path in [*root.glob("*.md"), *root.glob("docs/*.md")]:

@@ -60,3 +60,32 @@ def test_cost_is_the_registry_variables_on_the_day_before_and_the_day_of_a_chang
     assert fees["hmf"] == pytest.approx(var["customs.hmf_usd"], abs=0.005)
     assert r["total_usd"] == pytest.approx(var["cost.landed_usd"], abs=0.005)
     assert r["total_usd"] == pytest.approx(4000 + 600 + 4000 * rate / 100 + fees["mpf"] + fees["hmf"] + 300)
+
+
+S122 = ("customs.section_122_status", "customs.section_122_usd", "customs.ieepa_status", "cost.landed_usd")
+
+
+@pytest.mark.parametrize("built, entry, status, amount", [
+    ("1999-05", "2026-02-23", "not-in-force", 0),   # the day before the surcharge
+    ("1999-05", "2026-02-24", "unclear", None),      # the day of: a 25-year vehicle, left out of the total
+    ("2005-05", "2026-02-24", "exempt", 0),          # under 25: subject to Section 232, no stacking
+    ("1999-05", "2026-07-23", "unclear", None),      # the last day of the 150
+    ("1999-05", "2026-07-24", "not-in-force", 0),    # the day it lapsed
+])
+def test_section_122_is_a_variable_in_both_runners_and_in_the_total(built, entry, status, amount):
+    import polars as pl
+
+    from keicar.engine.variables import columns
+
+    row = {"body": "truck", "built_start": dt.date.fromisoformat(built + "-01"),
+           "built_end": dt.date.fromisoformat(built + "-31"), "entry_date": dt.date.fromisoformat(entry),
+           "price_usd": 4000.0, "freight_usd": 600.0, "insurance_usd": None, "mode": "ocean",
+           "broker_usd": None, "port_usd": None, "state_fees_usd": None}
+    wanted = [REGISTRY[n] for n in S122]
+    one = {v.name: trace(LAW, row, v)["value"] for v in wanted}
+    table = pl.DataFrame([row]).select(columns(LAW, wanted)).row(0, named=True)
+    assert one["customs.section_122_status"] == table["customs_section_122_status"] == status
+    assert one["customs.section_122_usd"] == table["customs_section_122_usd"] == amount
+    r = landed_cost(body="truck", built=built, price_usd=4000, freight_usd=600, entry_date=entry, today=TODAY)
+    assert r["total_usd"] == pytest.approx(one["cost.landed_usd"]) == pytest.approx(table["cost_landed_usd"])
+    assert ("section_122" in {u["item"] for u in r.get("unclear", [])}) == (status == "unclear")

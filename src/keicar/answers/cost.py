@@ -179,7 +179,7 @@ def landed_cost(*, body: Any = None, built: Any = None, price_usd: Any = None, p
 
     fees = []
     mpf, mpf_cites = _variable(law, row, "customs.mpf_usd")
-    bound = Evaluator(law, row).eval(C.mpf_bound())
+    bound = _variable(law, row, "customs.mpf_basis")[0]
     fees.append(_line("mpf", "Merchandise processing fee", mpf, mpf_cites,
                       key={"min": "min_usd", "max": "max_usd"}.get(bound, "rate_percent"), basis=bound))
     hmf, hmf_cites = _variable(law, row, "customs.hmf_usd")
@@ -194,16 +194,17 @@ def landed_cost(*, body: Any = None, built: Any = None, price_usd: Any = None, p
     fees += own
 
     unclear = []
-    ieepa, ieepa_cites = _trace(law, row, C.ieepa_status())
+    ieepa, ieepa_cites = _variable(law, row, "customs.ieepa_status")
     if ieepa in ("unclear", "applies"):
         unclear.append({"item": "ieepa", "status": ieepa, "amount_usd": None,
                         "text": "IEEPA reciprocal duty on a vehicle excluded from Section 232: the sources disagree; not included in the total.",
                         **_line("ieepa", "", None, ieepa_cites, key="applies_to_25_year_vehicles")})
-    s122, s122_cites = _trace(law, row, C.s122_status())
+    s122, s122_cites = _variable(law, row, "customs.section_122_status")
     if s122 in ("unclear", "applies"):
         r122 = Evaluator(law, row).eval(C.s122_rate())
-        item = _line("section_122", "Section 122 surcharge", value * r122 / 100, s122_cites, key="rate_percent",
-                     rate_percent=r122)
+        amount = _variable(law, row, "customs.section_122_usd")[0]
+        item = _line("section_122", "Section 122 surcharge", value * r122 / 100 if amount is None else amount,
+                     s122_cites, key="rate_percent", rate_percent=r122)
         if s122 == "applies":
             fees.append(item)
         else:
@@ -211,9 +212,8 @@ def landed_cost(*, body: Any = None, built: Any = None, price_usd: Any = None, p
             item["status"] = s122
             unclear.append(item)
 
-    # the landed cost, plus a Section 122 surcharge where the law says it applies
-    total = _variable(law, row, "cost.landed_usd")[0] + sum(
-        f["amount_usd"] for f in fees if f["item"] == "section_122")
+    # the landed cost (cost.landed_usd: a Section 122 surcharge that applies is in it)
+    total = _variable(law, row, "cost.landed_usd")[0]
     path = _variable(law, row, "us.path")[0]
     value_cite = next((c["citation"] for c in value_cites), None)
     notes = [

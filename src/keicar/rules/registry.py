@@ -60,8 +60,11 @@ def _build(law: Law) -> Registry:
     entry = E.Col("entry_date")
     extra = lambda col: E.Coalesce((E.Col(col), ZERO))  # noqa: E731
     duty_usd, mpf_usd, hmf_usd = C.duty_usd(entry), C.mpf_usd(entry), C.hmf_usd(entry)
+    s122_usd = C.s122_usd(entry)
+    # an unclear surcharge is left out of the total (shown beside it), one that applies is in it
     landed = (E.Col("price_usd") + extra("freight_usd") + extra("insurance_usd") + duty_usd + mpf_usd
-              + hmf_usd + extra("broker_usd") + extra("port_usd") + extra("state_fees_usd"))
+              + hmf_usd + E.Coalesce((s122_usd, ZERO)) + extra("broker_usd") + extra("port_usd")
+              + extra("state_fees_usd"))
     kei_param = "jp.kei.length_mm"
     nhtsa_param = federal.P + "nhtsa.min_age_years"
     epa_param = federal.P + "epa.min_op_years"
@@ -131,6 +134,16 @@ def _build(law: Law) -> Registry:
           unit="USD", needs=money),
         V("customs.hmf_usd", "Harbor maintenance fee", "number", hmf_usd, C.P + "hmf.rate_percent",
           unit="USD", needs=money),
+        V("customs.mpf_basis", "Which MPF amount applied: the rate, the minimum or the maximum", "enum",
+          C.mpf_bound(entry), C.P + "mpf.min_usd", values_allowed=("rate", "min", "max"), needs=money),
+        V("customs.ieepa_status", "IEEPA reciprocal duty on this vehicle", "enum", C.ieepa_status(entry),
+          C.P + "ieepa.applies_to_25_year_vehicles",
+          values_allowed=("not-in-force", "excluded", "applies", "unclear"), needs=("entry_date",)),
+        V("customs.section_122_status", "Section 122 surcharge on this vehicle", "enum",
+          C.s122_status(entry), C.P + "section_122.rate_percent",
+          values_allowed=("not-in-force", "exempt", "applies", "unclear"), needs=("entry_date",)),
+        V("customs.section_122_usd", "Section 122 surcharge (missing where the sources leave it unclear)",
+          "number", s122_usd, C.P + "section_122.rate_percent", unit="USD", needs=money),
         V("cost.landed_usd", "Landed cost: price, transport, duty, fees and your own costs", "number",
           landed, C.P + "customs_value.includes_international_freight_insurance", unit="USD",
           needs=money),

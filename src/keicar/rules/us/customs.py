@@ -183,6 +183,14 @@ def s122_rate(at: E.Expr = ENTRY) -> E.Expr:
     return _p("section_122.rate_percent", at)
 
 
+def s122_usd(at: E.Expr = ENTRY) -> E.Expr:
+    """The Section 122 surcharge in USD: the rate on the customs value where it applies, 0 where
+    it is not in force or the vehicle is exempt, missing where the sources leave it unclear."""
+    status = s122_status(at)
+    return E.If(status.eq("applies"), _percent_of(customs_value(at), s122_rate(at)),
+                E.If(status.eq("unclear"), E.Lit(None), ZERO))
+
+
 def screen_outputs(entry: E.Expr = ENTRY, law: Law | None = None) -> dict[str, E.Expr]:
     """Duty columns for the batch screen: inputs ``body``, ``built_start`` and the entry date
     (a column, or a constant given to the compiler)."""
