@@ -3,9 +3,11 @@ registration dates, dates asked per row, prices, transport modes), every variabl
 registry from the explainer (``keicar.engine.variables.trace``, what ``keicar check``
 reads) against its column from ``keicar screen`` (the local engine), row by row.
 
-    python benchmarks/equal_runners.py [--rows 10000] [--seed 1]
+    python benchmarks/equal_runners.py [--rows 10000] [--seed 1] [--spark]
 
-Prints the rows and values compared, and every difference (exit 1 if there is one). Not a
+Prints the rows and values compared, and every difference (exit 1 if there is one). With
+``--spark`` the Spark engine's output (``keicar screen --engine spark``) is compared with the
+explainer the same way (a local Spark session starts: about a minute more). Not a
 benchmark: no timing. ``tests/test_batch_variables.py`` runs the same on 2,000 rows, and
 ``tests/test_spark.py`` on the Spark engine too.
 """
@@ -134,18 +136,28 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=10_000)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--spark", action="store_true", help="compare the Spark engine's output too")
     args = ap.parse_args()
     written, read = listings(args.rows, args.seed)
+    engines = [("screen", screen_file, lambda out: pl.read_parquet(out))]
+    if args.spark:
+        from keicar.spark import screen_file as spark_file
+
+        engines.append(("spark", spark_file, lambda out: pl.read_parquet(str(out / "*.parquet"))))
+    failed = False
     with tempfile.TemporaryDirectory() as d:
-        src, out = Path(d) / "in.csv", Path(d) / "out.parquet"
+        src = Path(d) / "in.csv"
         write(written, src)
-        counts = screen_file(src, out, **OPTIONS)
-        compared, diffs = differences(read, pl.read_parquet(out))
-    print(f"{counts.read:,} rows: {counts.written:,} screened, {counts.rejected:,} rejected; "
-          f"{compared:,} values compared, {len(diffs)} differences")
-    for line in diffs:
-        print(line)
-    return 1 if diffs or counts.rejected else 0
+        for name, run, read_out in engines:
+            out = Path(d) / f"{name}.parquet"
+            counts = run(src, out, **OPTIONS)
+            compared, diffs = differences(read, read_out(out))
+            print(f"{name}: {counts.read:,} rows: {counts.written:,} screened, {counts.rejected:,} rejected; "
+                  f"{compared:,} values compared, {len(diffs)} differences")
+            for line in diffs:
+                print(line)
+            failed = failed or bool(diffs or counts.rejected)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
