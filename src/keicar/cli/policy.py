@@ -101,8 +101,12 @@ def _show(r: dict, chart: str | None) -> None:
     console.print(t)
     d = r["difference"]
     console.print(f"Difference: {d['qualify']:+d} qualify; {len(d['gained'])} gained, {len(d['lost'])} lost.")
-    for g in d["gained"][:20]:
-        console.print(esc(f"  + {g.get('make', '')} {g.get('model', '')} {g.get('generation', '')}".rstrip()))
+    for sign, key in (("+", "gained"), ("-", "lost")):
+        print_rows(console, d[key], sign)
+    because = r["policy_result"]["unknown_because"]
+    if because:
+        console.print(esc("Unknown with the policy because an input is missing or a range: "
+                          + ", ".join(f"{k} ({v})" for k, v in because.items())))
     if r["inputs_missing_for"]:
         console.print("[dim]Unknown for every row (the input has no column for): "
                       f"{esc(', '.join(r['inputs_missing_for']))}[/dim]")
@@ -111,3 +115,15 @@ def _show(r: dict, chart: str | None) -> None:
             console.print("[dim]" + esc(f"{name}: {rep['value']} from {rep['effective']} ({rep['citation']})") + "[/dim]")
     if chart:
         console.print(f"Chart written to {esc(chart)}")
+
+
+#: Rows listed by name in the human output; the rest are counted (``--json`` has them all).
+SHOWN = 20
+
+
+def print_rows(console, rows: list[dict], sign: str) -> None:
+    """Up to ``SHOWN`` rows by their label, then how many more there are."""
+    for g in rows[:SHOWN]:
+        console.print(esc(f"  {sign} {g['label']}"))
+    if len(rows) > SHOWN:
+        console.print(f"  … and {len(rows) - SHOWN} more (--json lists every row)")
