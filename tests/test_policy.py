@@ -9,7 +9,7 @@ import pytest
 from keicar.engine.parameters import default_law
 from keicar.engine.variables import trace
 from keicar.engine.policy import PolicyError, load_policy, shipped_policies
-from keicar.policy_run import compare, listings_frame, report
+from keicar.policy_run import compare, compare_report, listings_frame, report
 from keicar.rules import category
 from keicar.rules.registry import registry
 
@@ -296,3 +296,55 @@ def test_a_listing_row_is_named_by_its_number_and_inputs(tmp_path):
     assert [x["label"] for x in r["rows"]] == [
         "row 1: length_mm=3395 width_mm=1475 height_mm=1600 body=truck cc=658",
         "row 2: length_mm=3395 width_mm=1475 height_mm=— body=van cc=658"]
+
+
+# ---------------------------------------------------------------- keicar policy compare
+
+
+def test_compare_puts_today_and_each_policy_side_by_side():
+    policies = [load_policy(n, LAW) for n in ("kei-for-america", "msv-minnesota-style")]
+    r = compare_report(policies, LISTINGS.with_columns(top_speed_mph=pl.lit(35.0)), on="2027-06-01", law=LAW)
+    cols = {c["id"]: c for c in r["columns"]}
+    assert list(cols) == ["today:lsv", "kei-for-america", "msv-minnesota-style"]
+    assert (cols["kei-for-america"]["admitted"], cols["kei-for-america"]["not_admitted"],
+            cols["kei-for-america"]["unknown"]) == (3, 3, 1)
+    assert (cols["msv-minnesota-style"]["admitted"], cols["msv-minnesota-style"]["not_admitted"]) == (1, 6)
+    # no GVWR column: every LSV answer is unknown, and says so (35 mph alone already fails it)
+    assert cols["today:lsv"]["not_admitted"] == 7
+    differs = {d["label"]: d["answers"] for d in r["differs"]}
+    assert differs["ev"] == {
+        "today:lsv": False, "kei-for-america": True, "msv-minnesota-style": True}
+    assert len(r["differs"]) == 4  # kei-98, kei-old, ev (admitted by a policy), no-height (unknown)
+
+
+def test_compare_cli_counts_chart_and_bad_inputs(tmp_path):
+    from test_cli import run, strict_json
+
+    f = tmp_path / "l.csv"
+    f.write_text("length_mm,width_mm,height_mm,body,cc\n3395,1475,1600,truck,658\n3395,1481,1600,truck,658\n",
+                 encoding="utf-8")
+    code, out, err = run(["policy", "compare", "kei-for-america", "--listings", str(f), "--on", "2027-01-01",
+                          "--json"])
+    assert code == 0, err
+    r = strict_json(out)
+    assert [(c["id"], c["admitted"], c["not_admitted"], c["unknown"]) for c in r["columns"]] == [
+        ("today:lsv", 0, 0, 2), ("kei-for-america", 1, 1, 0)]
+    code, out, err = run(["policy", "compare", "kei-for-america", "--listings", str(f), "--on", "2027-01-01",
+                          "--chart"])
+    assert code == 0, err
+    assert "█" in out and "1 / 1 / 0" in out and "row 1: length_mm=3395" in out
+    for argv, field in ((["nosuch"], "FILES"), (["--on", "2026-13-01"], "--on"),
+                        (["--listings", str(tmp_path / "none.csv")], "--listings")):
+        code, out, err = run(["policy", "compare", *argv])
+        assert code == 2 and len(err.strip().splitlines()) == 1 and field in err, (argv, err)
+
+
+def test_the_gains_list_says_how_many_more_it_does_not_print():
+    from test_cli import run
+
+    code, out, err = run(["policy", "run", "kei-for-america", "--on", "2027-01-01"])
+    assert code == 0, err
+    gained = int(out.split(" gained")[0].rsplit(" ", 1)[-1])
+    listed = sum(1 for line in out.splitlines() if line.startswith("  + "))
+    assert gained > 20 and listed == 20
+    assert f"… and {gained - 20} more" in out

@@ -270,3 +270,45 @@ def report(policy: Policy, frame=None, on: Any = None, law: Law | None = None,
                        "gained": gained, "lost": lost},
         "rows": rows,
     }
+
+
+def compare_report(policies: list[Policy], frame=None, on: Any = None, law: Law | None = None,
+                   source: str = "catalog") -> dict[str, Any]:
+    """The JSON of ``keicar policy compare``: today's law (each category it defines) and each
+    policy (its category under its law) side by side over the same rows, in one query:
+    counts admitted / not admitted / unknown per column, and the rows whose answers differ
+    (``null`` = unknown counts as an answer of its own)."""
+    base = law or default_law()
+    if on not in (None, ""):
+        on_d = parse_date("on", on)
+    else:  # every policy in force
+        today = dt.date.today()
+        on_d = max([today, *(p.latest_effective or today for p in policies)])
+    frame = catalog_frame() if frame is None else frame
+    laws: dict[str, tuple[Law, str | None]] = {}
+    columns_: list[dict[str, Any]] = []
+    for prefix in category.prefixes(base):
+        tag = f"today:{category.name_of(prefix)}"
+        laws[tag] = (base, prefix)
+        columns_.append({"id": tag, "title": f"Today's law: {category.title(base, prefix)}", "category": prefix,
+                         "hypothetical": False})
+    for p in policies:
+        tag = p.id if p.id not in laws else f"{p.id}#{len(laws)}"
+        laws[tag] = (p.law(base), p.category)
+        columns_.append({"id": tag, "title": p.title, "category": p.category, "hypothetical": p.hypothetical})
+    out = run_frame(frame, laws, on_d)
+    for c in columns_:
+        s = _summary(out, c["id"])
+        c.update({"admitted": s["qualify"], "not_admitted": s["fail"], "unknown": s["unknown"],
+                  "unknown_because": s["unknown_because"], "binding": s["binding"]})
+    inputs = input_columns(frame)
+    tags = [c["id"] for c in columns_]
+    differs = []
+    for r in out.iter_rows(named=True):
+        answers = {t: r[f"{t}_qualifies"] for t in tags}
+        if len(set(answers.values())) > 1:
+            differs.append({"row": r.get("row"), "label": label(r, inputs), "answers": answers,
+                            "unknown": {t: reasons(r[f"{t}_undecided"], r) for t in tags
+                                        if answers[t] is None}})
+    return {"on": on_d.isoformat(), "law_version": base.version, "source": source, "rows_total": out.height,
+            "columns": columns_, "differs": differs}

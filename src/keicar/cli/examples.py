@@ -34,6 +34,8 @@ EXAMPLES: dict[str, list[str]] = {
     "policy list": ["keicar policy list"],
     "policy show": ["keicar policy show kei-for-america"],
     "policy run": ["keicar policy run kei-for-america", "keicar policy run lsv-35mph --chart lsv.png"],
+    "policy compare": ["keicar policy compare --chart", "keicar policy compare kei-for-america lsv-35mph --on 2027-01-01",
+                       "keicar policy compare us-lsv-today --listings listings.csv --json"],
     "changes": ["keicar changes --since 2025-01-01", "keicar changes --state CO --json"],
     "variables": ["keicar variables", "keicar variables --json"],
 }

@@ -124,7 +124,7 @@ def variables(law: Law, prefix: str) -> list[Variable]:
     # The provision: the category's definition (a size or speed limit) before its later additions.
     first = sorted(present, key=lambda n: (n in ("max_gvwr_lb_exclusive", "trucks_included"), list(LIMITS).index(n)))
     implements = f"{prefix}.{first[0]}" if first else None
-    title = _title(law, prefix)
+    title_ = title(law, prefix)
     admits = qualifies(cks)
     if cks:
         failed_ = E.Flags(tuple(c.name for c in cks), tuple(failed(c) for c in cks))
@@ -137,11 +137,11 @@ def variables(law: Law, prefix: str) -> list[Variable]:
     needs = tuple(c for c in cols if c in EXTRA_INPUTS)
     V = Variable
     return [
-        V(f"category.{name}.admits", f"Admitted to {title} on the date asked", "bool", admits,
+        V(f"category.{name}.admits", f"Admitted to {title_} on the date asked", "bool", admits,
           implements, needs=needs),
-        V(f"category.{name}.failed", f"Limits of {title} the vehicle fails", "names", failed_,
+        V(f"category.{name}.failed", f"Limits of {title_} the vehicle fails", "names", failed_,
           implements, needs=needs),
-        V(f"category.{name}.undecided_by", f"Inputs whose absence leaves admission to {title} undecided",
+        V(f"category.{name}.undecided_by", f"Inputs whose absence leaves admission to {title_} undecided",
           "names", undecided, implements, needs=needs),
     ]
 
@@ -166,7 +166,7 @@ def _input(c: Check) -> str | None:
     return LIMITS[c.name][1] if c.name in LIMITS else None
 
 
-def _title(law: Law, prefix: str) -> str:
+def title(law: Law, prefix: str) -> str:
     """The category as a reader knows it: the law's own description of the node, or the prefix."""
     try:
         node = law.get(prefix)
