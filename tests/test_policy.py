@@ -348,3 +348,14 @@ def test_the_gains_list_says_how_many_more_it_does_not_print():
     listed = sum(1 for line in out.splitlines() if line.startswith("  + "))
     assert gained > 20 and listed == 20
     assert f"… and {gained - 20} more" in out
+
+
+def test_lsv_on_the_shipped_catalog_is_decided_where_a_source_gives_a_top_speed():
+    """The catalog's cited top speeds (SOURCES.md, 2026-11-30) decide the LSV class for their
+    generations: every one is over 25 mph. The rest stay unknown, each naming its inputs."""
+    r = report(load_policy("us-lsv-today", LAW), on="2026-11-30", law=LAW)
+    s = r["policy_result"]
+    assert (s["qualify"], s["fail"], s["unknown"]) == (0, 7, 255) and s["binding"] == {"max_speed_mph": 7}
+    assert all(x["policy_unknown"] for x in r["rows"] if x["policy"] is None)
+    t360 = next(x for x in r["rows"] if x["label"].startswith("Honda T360"))
+    assert (t360["policy"], t360["policy_failed"]) == (False, ["max_speed_mph"])
