@@ -40,8 +40,9 @@ REPORTED = ("max_posted_speed_mph", "fmvss_required")
 #: displacement. A displacement cap applies to every other vehicle, a motor-power cap to
 #: electric ones and to any vehicle whose motor power is given.
 _ELECTRIC = E.Coalesce((E.Col("powertrain").eq("ev"), ~E.Col("ev_kw").is_null() & E.Col("cc").is_null()))
-#: Inputs a category may read beyond the vehicle's dimensions, engine and body: a table
-#: without them gets no category variable unless it asks for one by name.
+#: Inputs a category may read beyond the vehicle's dimensions, engine and body: its
+#: variables ``need`` those it reads, so ``check`` and ``screen`` leave them out without them
+#: (``keicar policy run`` computes them anyway: a missing input is then a reason per row).
 EXTRA_INPUTS = ("curb_weight_kg", "gvwr_lb", "top_speed_mph", "powertrain")
 #: Categories the law defines (policies add others).
 IN_LAW = ("us.federal.fmvss.lsv",)
@@ -115,13 +116,13 @@ def variables(law: Law, prefix: str) -> list[Variable]:
     both runners: ``category.<name>.admits`` (bool: every limit in force is met; missing
     when an input a limit needs is missing), ``.failed`` (the limits the vehicle fails) and
     ``.undecided_by`` (the inputs whose absence leaves ``admits`` missing; empty when it is
-    decided). Each implements the category's first limit in the law, whose citation is the
-    provision (the law's, or the policy file's for a category a policy adds). A prefix
+    decided). Each implements the category's defining limit (a size or speed limit before
+    the later GVWR and truck provisions), whose citation is the provision (the law's, or the
+    policy file's for a category a policy adds). A prefix
     with no limit in ``law`` admits nobody and fails ``category_not_in_law``."""
     name = name_of(prefix)
     cks, _ = checks(law, prefix)
     present = [n for n in LIMITS if law.has(f"{prefix}.{n}")]
-    # The provision: the category's definition (a size or speed limit) before its later additions.
     first = sorted(present, key=lambda n: (n in ("max_gvwr_lb_exclusive", "trucks_included"), list(LIMITS).index(n)))
     implements = f"{prefix}.{first[0]}" if first else None
     title_ = title(law, prefix)
