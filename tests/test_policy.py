@@ -9,7 +9,7 @@ import pytest
 from keicar.engine.parameters import default_law
 from keicar.engine.policy import PolicyError, load_policy, shipped_policies
 from keicar.engine.variables import trace
-from keicar.policy_run import compare, compare_report, listings_frame, report
+from keicar.answers.policy import compare, compare_report, listings_frame, report
 from keicar.rules import category
 from keicar.rules.registry import registry
 

@@ -13,10 +13,10 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from .engine.parameters import Law, default_law
-from .engine.policy import Policy
-from .rules import category
-from .vehicle import BODIES, InputError, parse_date
+from keicar.engine.parameters import Law, default_law
+from keicar.engine.policy import Policy
+from keicar.rules import category
+from keicar.inputs.vehicle import BODIES, InputError, parse_date
 
 CATALOG = Path(__file__).resolve().parent / "catalog" / "catalog.csv"
 #: Columns of a listings file: the dimensions are required, the rest optional.
@@ -113,7 +113,7 @@ def _compiled(law: Law, prefix: str | None, on: dt.date, tag: str):
     compiled against ``law`` as ``<tag>_qualifies``, ``<tag>_failed``, ``<tag>_undecided``."""
     import polars as pl
 
-    from .engine.variables import columns
+    from keicar.engine.variables import columns
 
     variables = category.variables(law, prefix or "")
     exprs = columns(law, variables, {"on": on})
