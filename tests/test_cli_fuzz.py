@@ -50,9 +50,11 @@ COMMANDS: dict[tuple[str, ...], tuple[list[str], list[str], bool]] = {
     ("states",): ([], ["--on", "--status"], False),
     ("state",): ([], ["--on"], True),
     ("map",): (["--out", "m.svg"], ["--on", "--out", "--body"], False),
-    ("fmvss",): (["--class", "truck"], ["--class", "--on"], False),
+    ("fmvss",): (["--class", "truck"], ["--class", "--on", "--baseline"], False),
     ("jp-cost",): ([], ["--years", "--cc", "--weight-kg", "--first-registered"], False),
     ("policy", "show"): ([], [], True),
+    # a hostile policy name before a good one: most examples stop at the name, the rest run the catalog
+    ("policy", "compare"): (["lsv-35mph"], ["--on", "--listings"], True),
     ("data", "audit"): ([], ["--older-than", "--on"], False),
     ("screen",): (["--out", "o.csv"], ["--on", "--month-reading", "--map", "--units", "--engine"], True),
     ("changes",): ([], ["--since", "--until", "--state"], False),

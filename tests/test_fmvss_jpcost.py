@@ -46,6 +46,41 @@ def test_policy_keeps_and_waives():
     assert before["required_known"] is False and before["waived"] == []
 
 
+def test_a_category_that_admits_trucks_is_compared_with_the_truck_list_too():
+    p = load_policy("kei-for-america", LAW)
+    on = dt.date(2027, 1, 1)
+    assert fmvss.baselines(p.law(LAW), p.category, p.fmvss_baseline_class, on) == ["passenger_car", "truck_mpv"]
+    truck = fmvss.for_policy(p.law(LAW), p.category, "truck_mpv", on)
+    car = fmvss.for_policy(p.law(LAW), p.category, "passenger_car", on)
+    assert "105" in numbers(truck["waived"]) and "401" not in numbers(truck["waived"])
+    assert "401" in numbers(car["waived"]) and "105" not in numbers(car["waived"])
+
+
+def test_the_lsv_class_admits_trucks_from_2005_10_03_only():
+    p = load_policy("us-lsv-today", LAW)
+    law = p.law(LAW)
+    assert fmvss.baselines(law, p.category, "passenger_car", dt.date(2005, 10, 2)) == ["passenger_car"]
+    assert fmvss.baselines(law, p.category, "passenger_car", dt.date(2005, 10, 3)) == ["passenger_car", "truck_mpv"]
+
+
+def test_a_standard_there_only_because_the_category_names_it_is_said_so():
+    p = load_policy("kei-for-america", LAW)
+    r = fmvss.for_policy(p.law(LAW), p.category, "passenger_car", dt.date(2027, 1, 1))
+    (only,) = r["named_only"]
+    assert only["number"] == "500" and only["applies_to"] == ["lsv"]
+    assert "only because us.microcar.fmvss_required names it" in only["sentence"]
+    kept = fmvss.for_policy(p.law(LAW), p.category, "lsv", dt.date(2027, 1, 1))
+    # against the LSV list 500 is the class's own, and the car standards are the named ones
+    assert "500" in numbers(kept["kept"]) and "500" not in [n["number"] for n in kept["named_only"]]
+    assert "208" not in [n["number"] for n in kept["named_only"]] and "101" in [n["number"] for n in kept["named_only"]]
+
+
+def test_a_class_against_a_baseline_class():
+    r = fmvss.compare_classes(LAW, "lsv", "truck_mpv")
+    assert numbers(r["added"]) == ["500"] and set(numbers(r["kept"])) == {"141", "205", "209"}
+    assert "105" in numbers(r["waived"])
+
+
 @pytest.mark.parametrize("cc, expected", [(1000, "up_to_1000cc"), (1001, "up_to_1500cc"), (1500, "up_to_1500cc"),
                                           (6000, "up_to_6000cc"), (6001, "over_6000cc")])
 def test_automobile_tax_band_edges(cc, expected):
@@ -97,6 +132,8 @@ def cli(*args):
     (("jp-cost", "--years", "0"), "--years"), (("jp-cost", "--cc", "big"), "--cc"),
     (("jp-cost", "--first-registered", "2019-02-30"), "--first-registered"),
     (("fmvss", "--class", "bus"), "--class"),
+    (("fmvss", "--class", "lsv", "--baseline", "bus"), "--baseline"),
+    (("fmvss", "--class", "kei-for-america", "--baseline", ""), "--baseline"),
 ])
 def test_bad_inputs_one_line_exit_2(args, field):
     out = cli(*args)
@@ -108,6 +145,10 @@ def test_fmvss_cli_json_for_a_policy():
     out = cli("fmvss", "--class", "kei-for-america", "--json")
     data = json.loads(out.stdout)
     assert data["hypothetical"] is True and "208" in [s["number"] for s in data["waived"]]
+    assert [c["baseline_class"] for c in data["comparisons"]] == ["passenger_car", "truck_mpv"]
+    assert data["baseline_class"] == "passenger_car" and data["named_only"][0]["number"] == "500"
+    one = json.loads(cli("fmvss", "--class", "kei-for-america", "--baseline", "truck", "--json").stdout)
+    assert [c["baseline_class"] for c in one["comparisons"]] == ["truck_mpv"] and one["baseline_class"] == "truck_mpv"
 
 
 # ---------------------------------------------------------------- YAML cases (tests/cases/jp/costs.yaml)

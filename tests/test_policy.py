@@ -6,11 +6,12 @@ import textwrap
 import polars as pl
 import pytest
 
-from keicar.engine.explain import Evaluator
 from keicar.engine.parameters import default_law
 from keicar.engine.policy import PolicyError, load_policy, shipped_policies
-from keicar.answers.policy import compare, report
+from keicar.engine.variables import trace
+from keicar.answers.policy import compare, compare_report, listings_frame, report
 from keicar.rules import category
+from keicar.rules.registry import registry
 
 LAW = default_law()
 SANDBOX = """
@@ -131,19 +132,32 @@ LISTINGS = pl.DataFrame({
 
 @pytest.mark.parametrize("name", ["kei-for-america", "msv-minnesota-style", "lsv-35mph", "us-lsv-today"])
 def test_compare_columns_equal_the_explainer_on_each_law(name):
-    """compare()'s one Polars pass against the per-vehicle explainer, row by row, under the
-    baseline law and under the law as the policy changes it."""
+    """compare()'s one Polars pass against the per-vehicle explainer (``trace`` of the same
+    registry variables), row by row, under the baseline law and under the policy's law."""
     p = load_policy(name, LAW)
     on = dt.date(2027, 6, 1)
     both, _ = compare(LISTINGS, p, on, LAW)
     for tag, law in (("baseline", LAW), ("policy", p.law(LAW))):
-        cks, _ = category.checks(law, p.category)
+        admits, failed, undecided = category.variables(law, p.category)
         for row, got in zip(LISTINGS.to_dicts(), both.to_dicts()):
-            ev = Evaluator(law, {**row, "on": on})
-            want_failed = [c.name for c in cks if ev.eval(category.failed(c)) is True]
-            assert got[f"{tag}_qualifies"] == ev.eval(category.qualifies(cks)), (tag, row["model"])
-            assert _names(got[f"{tag}_failed"]) == (want_failed if cks else ["category_not_in_law"]), \
-                (tag, row["model"])
+            row = {**row, "on": on}
+            assert got[f"{tag}_qualifies"] == trace(law, row, admits)["value"], (tag, row["model"])
+            assert got[f"{tag}_failed"] == trace(law, row, failed)["value"], (tag, row["model"])
+            assert got[f"{tag}_undecided"] == trace(law, row, undecided)["value"], (tag, row["model"])
+
+
+def test_a_category_is_a_registry_variable_with_its_provision():
+    lsv = registry(LAW)["category.lsv.admits"]
+    assert lsv.implements == "us.federal.fmvss.lsv.min_speed_mph_exclusive" and set(lsv.needs) == {"top_speed_mph", "gvwr_lb"}
+    assert "63 FR 33194" in lsv.provision(LAW, dt.date(2026, 11, 30))["citation"]
+    plaw = load_policy("kei-for-america", LAW).law(LAW)
+    micro = registry(plaw)["category.microcar.admits"]
+    assert micro.implements == "us.microcar.max_length_mm" and micro.needs == ()
+    assert "category.microcar.admits" not in registry(LAW)
+    row = {"length_mm": 3395, "width_mm": 1475, "height_mm": 1600, "cc": 658, "ev_kw": None, "body": "truck",
+           "powertrain": "ice"}
+    assert trace(plaw, {**row, "on": dt.date(2026, 12, 31)}, micro)["value"] is False  # the day before
+    assert trace(plaw, {**row, "on": dt.date(2027, 1, 1)}, micro)["value"] is True     # the day of
 
 
 def _names(label):
@@ -242,3 +256,106 @@ def test_a_category_stays_in_force_while_any_limit_has_a_value(tmp_path):
                           "body": ["passenger"]})
     r = report(load_policy(f, LAW), frame, on="2028-01-01", law=LAW)["rows"][0]
     assert (r["policy"], r["policy_failed"]) == (True, [])
+
+
+def test_every_unknown_names_its_missing_input():
+    r = report(load_policy("kei-for-america", LAW), LISTINGS, on="2027-06-01", law=LAW, source="test")
+    rows = {x["model"]: x for x in r["rows"]}
+    assert rows["no-height"]["policy_unknown"] == [{"input": "height_mm", "why": "missing"}]
+    assert all(x["policy_unknown"] == [] for x in r["rows"] if x["policy"] is not None)
+    assert r["policy_result"]["unknown_because"] == {"height_mm": 1}
+    lsv = report(load_policy("us-lsv-today", LAW), LISTINGS, on="2027-06-01", law=LAW, source="test")
+    assert lsv["inputs_missing_for"] == ["max_gvwr_lb_exclusive", "max_speed_mph", "min_speed_mph_exclusive"]
+    assert lsv["rows"][0]["policy_unknown"] == [{"input": "gvwr_lb", "why": "missing"},
+                                                {"input": "top_speed_mph", "why": "missing"}]
+
+
+def test_a_missing_displacement_is_unknown_unless_the_vehicle_is_electric():
+    frame = pl.DataFrame({"model": ["ice", "ev", "unsaid"], "length_mm": [3395.0] * 3, "width_mm": [1475.0] * 3,
+                          "height_mm": [1600.0] * 3, "cc": [None, None, None], "ev_kw": [None, None, None],
+                          "body": ["truck"] * 3, "powertrain": ["ice", "ev", None]})
+    r = report(load_policy("kei-for-america", LAW), frame, on="2027-06-01", law=LAW)
+    got = {x["model"]: (x["policy"], [u["input"] for u in x["policy_unknown"]]) for x in r["rows"]}
+    assert got == {"ice": (None, ["cc"]), "ev": (True, []), "unsaid": (None, ["cc"])}
+
+
+def test_catalog_ranges_are_quoted_as_the_reason():
+    r = report(load_policy("kei-for-america", LAW), on="2027-06-01", law=LAW)
+    life = next(x for x in r["rows"] if x["label"].startswith("Honda Life (generation 1)"))
+    assert life["policy"] is None
+    assert life["policy_unknown"] == [{"input": "height_mm", "why": "range", "given": "1340-1370"}]
+    assert [x["row"] for x in r["rows"]] == list(range(1, r["rows_total"] + 1))
+    assert all(x["policy_unknown"] for x in r["rows"] if x["policy"] is None)
+
+
+def test_a_listing_row_is_named_by_its_number_and_inputs(tmp_path):
+    f = tmp_path / "l.csv"
+    f.write_text("length_mm,width_mm,height_mm,body,cc\n3395,1475,1600,truck,658\n3395,1475,,van,658\n",
+                 encoding="utf-8")
+    r = report(load_policy("kei-for-america", LAW), listings_frame(f), on="2027-06-01", law=LAW, source=str(f))
+    assert [x["label"] for x in r["rows"]] == [
+        "row 1: length_mm=3395 width_mm=1475 height_mm=1600 body=truck cc=658",
+        "row 2: length_mm=3395 width_mm=1475 height_mm=— body=van cc=658"]
+
+
+# ---------------------------------------------------------------- keicar policy compare
+
+
+def test_compare_puts_today_and_each_policy_side_by_side():
+    policies = [load_policy(n, LAW) for n in ("kei-for-america", "msv-minnesota-style")]
+    r = compare_report(policies, LISTINGS.with_columns(top_speed_mph=pl.lit(35.0)), on="2027-06-01", law=LAW)
+    cols = {c["id"]: c for c in r["columns"]}
+    assert list(cols) == ["today:lsv", "kei-for-america", "msv-minnesota-style"]
+    assert (cols["kei-for-america"]["admitted"], cols["kei-for-america"]["not_admitted"],
+            cols["kei-for-america"]["unknown"]) == (3, 3, 1)
+    assert (cols["msv-minnesota-style"]["admitted"], cols["msv-minnesota-style"]["not_admitted"]) == (1, 6)
+    # no GVWR column: every LSV answer is unknown, and says so (35 mph alone already fails it)
+    assert cols["today:lsv"]["not_admitted"] == 7
+    differs = {d["label"]: d["answers"] for d in r["differs"]}
+    assert differs["ev"] == {
+        "today:lsv": False, "kei-for-america": True, "msv-minnesota-style": True}
+    assert len(r["differs"]) == 4  # kei-98, kei-old, ev (admitted by a policy), no-height (unknown)
+
+
+def test_compare_cli_counts_chart_and_bad_inputs(tmp_path):
+    from test_cli import run, strict_json
+
+    f = tmp_path / "l.csv"
+    f.write_text("length_mm,width_mm,height_mm,body,cc\n3395,1475,1600,truck,658\n3395,1481,1600,truck,658\n",
+                 encoding="utf-8")
+    code, out, err = run(["policy", "compare", "kei-for-america", "--listings", str(f), "--on", "2027-01-01",
+                          "--json"])
+    assert code == 0, err
+    r = strict_json(out)
+    assert [(c["id"], c["admitted"], c["not_admitted"], c["unknown"]) for c in r["columns"]] == [
+        ("today:lsv", 0, 0, 2), ("kei-for-america", 1, 1, 0)]
+    code, out, err = run(["policy", "compare", "kei-for-america", "--listings", str(f), "--on", "2027-01-01",
+                          "--chart"])
+    assert code == 0, err
+    assert "█" in out and "1 / 1 / 0" in out and "row 1: length_mm=3395" in out
+    for argv, field in ((["nosuch"], "FILES"), (["--on", "2026-13-01"], "--on"),
+                        (["--listings", str(tmp_path / "none.csv")], "--listings")):
+        code, out, err = run(["policy", "compare", *argv])
+        assert code == 2 and len(err.strip().splitlines()) == 1 and field in err, (argv, err)
+
+
+def test_the_gains_list_says_how_many_more_it_does_not_print():
+    from test_cli import run
+
+    code, out, err = run(["policy", "run", "kei-for-america", "--on", "2027-01-01"])
+    assert code == 0, err
+    gained = int(out.split(" gained")[0].rsplit(" ", 1)[-1])
+    listed = sum(1 for line in out.splitlines() if line.startswith("  + "))
+    assert gained > 20 and listed == 20
+    assert f"… and {gained - 20} more" in out
+
+
+def test_lsv_on_the_shipped_catalog_is_decided_where_a_source_gives_a_top_speed():
+    """The catalog's cited top speeds (SOURCES.md, 2026-11-30) decide the LSV class for their
+    generations: every one is over 25 mph. The rest stay unknown, each naming its inputs."""
+    r = report(load_policy("us-lsv-today", LAW), on="2026-11-30", law=LAW)
+    s = r["policy_result"]
+    assert (s["qualify"], s["fail"], s["unknown"]) == (0, 7, 255) and s["binding"] == {"max_speed_mph": 7}
+    assert all(x["policy_unknown"] for x in r["rows"] if x["policy"] is None)
+    t360 = next(x for x in r["rows"] if x["label"].startswith("Honda T360"))
+    assert (t360["policy"], t360["policy_failed"]) == (False, ["max_speed_mph"])

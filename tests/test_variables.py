@@ -21,7 +21,8 @@ SCHEMA = {"built_start": pl.Date, "built_end": pl.Date, "length_mm": pl.Float64,
           "registered": pl.Date, "entry_date": pl.Date, "price_usd": pl.Float64,
           "freight_usd": pl.Float64, "insurance_usd": pl.Float64, "mode": pl.String,
           "broker_usd": pl.Float64, "port_usd": pl.Float64, "state_fees_usd": pl.Float64,
-          "first_registered": pl.Date, "weight_kg": pl.Float64}
+          "first_registered": pl.Date, "weight_kg": pl.Float64,
+          "top_speed_mph": pl.Float64, "gvwr_lb": pl.Float64}
 COMPILED = columns(LAW, REGISTRY, {})
 money = st.one_of(st.none(), st.sampled_from([0.0, 1.0, 999.99, 4000.0, 12345.67, 250000.0]))
 
@@ -42,6 +43,9 @@ def rows(draw):
         "first_registered": draw(st.one_of(st.none(), st.dates(v.built_start, on),
                                            st.sampled_from([dt.date(2012, 2, 29), dt.date(2019, 10, 1), on]))),
         "weight_kg": draw(st.one_of(st.none(), st.sampled_from([500.0, 1000.0, 1000.5, 1001.0, 1499.0]))),
+        # the LSV class (category.lsv.*): each side of 20 and 25 mph and of 2,500 and 3,000 lb
+        "top_speed_mph": draw(st.sampled_from([None, 20.0, 20.5, 25.0, 25.5, 75.0])),
+        "gvwr_lb": draw(st.sampled_from([None, 2499.0, 2500.0, 2999.0, 3000.0, 3500.0])),
     }
 
 

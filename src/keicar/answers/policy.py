@@ -1,9 +1,10 @@
 """Run a policy against today's law over a table of vehicles, in one Polars pass.
 
-The category rules (``keicar.rules.category``) are compiled twice, once against the baseline
-law and once against the law with the policy overlaid, into one query over the catalog's
-model generations (or a listings file); one ``collect`` computes both verdicts, the failed
-limits under each, and what changed.
+The category's variables (``category.<name>.admits``, ``.failed``, ``.undecided_by``: see
+``keicar.rules.category.variables``, the registry's own) are compiled twice, once against the
+baseline law and once against the law with the policy overlaid, into one query over the
+catalog's model generations (or a listings file); one ``collect`` computes both verdicts, the
+failed limits under each, the inputs that leave an answer unknown, and what changed.
 """
 
 from __future__ import annotations
@@ -27,23 +28,45 @@ _NUMERIC = ("length_mm", "width_mm", "height_mm", "cc", "ev_kw", "curb_weight_kg
 _BODY = {"passenger": "passenger", "suv": "passenger", "sports": "passenger", "truck": "truck", "van": "van"}
 
 
+#: A catalog cell that is one number; anything else (a range ``1755-1800``, alternatives
+#: ``657|658``) is not a value yet: the row's input is missing, and the cell is kept as
+#: ``given_<input>`` so that the reason for an unknown answer can quote it.
+_ONE_NUMBER = r"^\s*\d+(\.\d+)?\s*$"
+#: Exact unit conversions (1 mile = 1.609344 km; 1 lb = 0.45359237 kg): the catalog keeps
+#: what its sources state (km/h, kg), the category limits are in mph and lb.
+_KMH_PER_MPH = 1.609344
+_KG_PER_LB = 0.45359237
+#: input column -> (catalog column, divisor into the input's unit)
+_FROM_CATALOG = {"length_mm": ("length_mm", 1.0), "width_mm": ("width_mm", 1.0),
+                 "height_mm": ("height_mm", 1.0), "cc": ("displacement_cc", 1.0),
+                 "curb_weight_kg": ("curb_weight_kg", 1.0), "gvwr_lb": ("gvwr_kg", _KG_PER_LB),
+                 "top_speed_mph": ("top_speed_kmh", _KMH_PER_MPH)}
+
+
 def catalog_frame():
-    """The catalog's generations as vehicle rows. A generation listed with several bodies
-    ("truck|van") or powertrains ("ice|hybrid") is read by its first one."""
+    """The catalog's generations as vehicle rows, numbered from 1 (``row``). A generation
+    listed with several bodies ("truck|van") or powertrains ("ice|hybrid") is read by its
+    first one; an electric one has no displacement. A cell holding a range or alternatives
+    gives a missing input and its text as ``given_<input>``."""
     import polars as pl
 
     raw = pl.read_csv(CATALOG, infer_schema_length=0)
     first = lambda c: pl.col(c).str.split("|").list.first()  # noqa: E731
-    num = lambda c: pl.col(c).cast(pl.Float64, strict=False)  # noqa: E731
-    return raw.select(
-        pl.col("make"), pl.col("model"), pl.col("generation"), pl.col("chassis_codes"),
-        num("length_mm"), num("width_mm"), num("height_mm"),
-        pl.when(first("powertrain") != "ev").then(num("displacement_cc")).alias("cc"),
-        pl.lit(None, dtype=pl.Float64).alias("ev_kw"),
-        num("curb_weight_kg"),
-        first("body_type").replace_strict(_BODY, default=None).alias("body"),
-        first("powertrain").alias("powertrain"),
-    )
+    ev = first("powertrain") == "ev"
+    cols = [pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("row"),
+            pl.col("make"), pl.col("model"), pl.col("generation"), pl.col("chassis_codes")]
+    for name, (column, per) in _FROM_CATALOG.items():
+        cell = pl.col(column) if column in raw.columns else pl.lit(None, dtype=pl.String)
+        one = cell.str.contains(_ONE_NUMBER)
+        value = pl.when(one).then(cell.cast(pl.Float64, strict=False) / per)
+        given = pl.when(cell.is_not_null() & ~one).then(cell)
+        if name == "cc":
+            value, given = pl.when(~ev).then(value), pl.when(~ev).then(given)
+        cols += [value.cast(pl.Float64).alias(name), given.cast(pl.String).alias(f"given_{name}")]
+    cols += [pl.lit(None, dtype=pl.Float64).alias("ev_kw"),
+             first("body_type").replace_strict(_BODY, default=None).alias("body"),
+             first("powertrain").alias("powertrain")]
+    return raw.select(cols)
 
 
 def listings_frame(path: str | Path):
@@ -66,10 +89,10 @@ def listings_frame(path: str | Path):
     bad = frame.filter(pl.col("body").is_not_null() & ~pl.col("body").is_in(list(BODIES)))
     if bad.height:
         raise InputError("listings", f"{path}: body {bad['body'][0]!r} is not a body type; accepted: {', '.join(BODIES)}")
-    if "cc" not in frame.columns:
-        frame = frame.with_columns(pl.lit(None, dtype=pl.Float64).alias("cc"))
-    if "ev_kw" not in frame.columns:
-        frame = frame.with_columns(pl.lit(None, dtype=pl.Float64).alias("ev_kw"))
+    # The data row's number (1 = the first row after a CSV header): how a row is named in
+    # the answer, with its input columns. A file's own ``row`` column is kept as is.
+    if "row" not in frame.columns:
+        frame = frame.with_row_index("row", offset=1).with_columns(pl.col("row").cast(pl.Int64))
     return frame
 
 
@@ -82,45 +105,96 @@ def resolve_on(raw: Any, policy: Policy, today: dt.date | None = None) -> dt.dat
     return max(today, policy.latest_effective or today)
 
 
-def _compiled(law: Law, prefix: str | None, columns: set[str], on: dt.date, tag: str):
+#: Output columns per law: the category variable's suffix -> column suffix.
+_OUT = {"admits": "qualifies", "failed": "failed", "undecided_by": "undecided"}
+
+
+def _compiled(law: Law, prefix: str | None, on: dt.date, tag: str):
+    """The category's variables (``keicar.rules.category.variables``, as in the registry)
+    compiled against ``law`` as ``<tag>_qualifies``, ``<tag>_failed``, ``<tag>_undecided``."""
     import polars as pl
 
-    from keicar.engine.vectorized import Compiler
+    from keicar.engine.variables import columns
 
-    cks, _ = category.checks(law, prefix) if prefix else ([], [])
-    skipped = [c.name for c in cks if c.name in category.LIMITS and category.LIMITS[c.name][1] not in columns]
-    comp = Compiler(law, {"on": on})
-    ok = comp.compile(category.qualifies(cks))
-    fails = [pl.when(comp.compile(category.failed(c)).fill_null(False)).then(pl.lit(c.name))
-             for c in cks]
-    failed = pl.concat_str(fails, separator=",", ignore_nulls=True) if fails else pl.lit("")
-    if not cks:
-        failed = pl.lit("category_not_in_law")
-    return [ok.cast(pl.Boolean).alias(f"{tag}_qualifies"), failed.alias(f"{tag}_failed")], skipped
+    variables = category.variables(law, prefix or "")
+    exprs = columns(law, variables, {"on": on})
+    out = []
+    for v, e in zip(variables, exprs):
+        suffix = _OUT[v.name.rsplit(".", 1)[-1]]
+        out.append((e.cast(pl.Boolean) if suffix == "qualifies" else e.cast(pl.String)).alias(f"{tag}_{suffix}"))
+    return out
+
+
+def absent_inputs(law: Law, prefix: str | None, have: set[str]) -> list[str]:
+    """The limits of the category whose input the table has no column for."""
+    if not prefix:
+        return []
+    return [n for n in category.LIMITS if law.has(f"{prefix}.{n}") and category.LIMITS[n][1] not in have]
+
+
+def run_frame(frame, laws: dict[str, tuple[Law, str | None]], on: dt.date):
+    """One query: for each ``tag -> (law, category prefix)`` the columns of
+    :func:`_compiled`; inputs the table lacks are missing on every row."""
+    import polars as pl
+
+    have = set(frame.columns)
+    cols = [c for tag, (law, prefix) in laws.items() for c in _compiled(law, prefix, on, tag)]
+    lf = frame.lazy() if isinstance(frame, pl.DataFrame) else frame
+    absent = {col for _, col, _, _ in category.LIMITS.values()} - have
+    lf = lf.with_columns([pl.lit(None, dtype=pl.String if c in ("powertrain", "body") else pl.Float64).alias(c)
+                          for c in sorted(absent)])
+    lf = lf.with_columns(pl.col("body").cast(pl.Enum(list(BODIES))))
+    return lf.with_columns(cols).drop(sorted(absent)).collect()
 
 
 def compare(frame, policy: Policy, on: dt.date, law: Law | None = None):
-    """Add ``baseline_qualifies``/``_failed`` and ``policy_qualifies``/``_failed`` columns to
-    ``frame`` in one query."""
-    import polars as pl
-
+    """Add ``baseline_qualifies``/``_failed``/``_undecided`` and the same ``policy_``
+    columns to ``frame`` in one query; also the limits whose input the table lacks."""
     base = law or default_law()
-    columns = set(frame.columns)
-    prefix = policy.category
-    cols, skipped = [], {}
-    for tag in ("baseline", "policy"):
-        the_law = base if tag == "baseline" else policy.law(base)
-        c, s = _compiled(the_law, prefix, columns, on, tag)
-        cols += c
-        skipped[tag] = s
-    lf = frame.lazy() if isinstance(frame, pl.DataFrame) else frame
-    # An input the table lacks is missing on every row: checks that need it are unknown.
-    absent = {col for _, col, _, _ in category.LIMITS.values()} - columns
-    lf = lf.with_columns([pl.lit(None, dtype=pl.String if c in ("powertrain", "body") else pl.Float64).alias(c)
-                          for c in sorted(absent)])
-    if "body" in columns or "body" in absent:
-        lf = lf.with_columns(pl.col("body").cast(pl.Enum(list(BODIES))))
-    return lf.with_columns(cols).collect(), skipped
+    plaw = policy.law(base)
+    have = set(frame.columns)
+    out = run_frame(frame, {"baseline": (base, policy.category), "policy": (plaw, policy.category)}, on)
+    return out, {"baseline": absent_inputs(base, policy.category, have),
+                 "policy": absent_inputs(plaw, policy.category, have)}
+
+
+def reasons(undecided: str | None, row: dict[str, Any]) -> list[dict[str, Any]]:
+    """Why an answer is unknown: for each input named by ``category.<name>.undecided_by``,
+    ``missing`` (no value), or ``range`` with the catalog's text when the source gives a
+    range or alternatives, not one value. (Where an input set is evaluated as a set, its
+    reason becomes ``straddles`` with the limit it straddles: the same list, one more kind.)"""
+    out = []
+    for name in (undecided or "").split(","):
+        if not name:
+            continue
+        given = row.get(f"given_{name}")
+        out.append({"input": name, "why": "range", "given": given} if given else {"input": name, "why": "missing"})
+    return out
+
+
+def label(row: dict[str, Any], inputs: list[str]) -> str:
+    """How a row is named: a catalog generation by make, model, generation and codes; a
+    listing row by its number and its input columns."""
+    if row.get("make") or row.get("model"):
+        gen = f" (generation {row['generation']})" if row.get("generation") else ""
+        codes = f" {row['chassis_codes']}" if row.get("chassis_codes") else ""
+        return f"{row.get('make') or ''} {row.get('model') or ''}{gen}{codes}".strip()
+    shown = " ".join(f"{c}={_plain(row.get(c))}" for c in inputs if c in row)
+    ident = f" id={row['id']}" if row.get("id") not in (None, "") else ""
+    return f"row {row.get('row')}{ident}: {shown}".rstrip(": ")
+
+
+def _plain(v: Any) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def input_columns(frame) -> list[str]:
+    """The input columns of a table, in the order a listing names them."""
+    return [c for c in (*REQUIRED, *OPTIONAL) if c in frame.columns]
 
 
 def _summary(out, tag: str) -> dict[str, Any]:
@@ -136,12 +210,18 @@ def _summary(out, tag: str) -> dict[str, Any]:
             excluded[n] = excluded.get(n, 0) + 1
         if len(names) == 1:
             binding[names[0]] = binding.get(names[0], 0) + 1
+    because: dict[str, int] = {}
+    for label_ in out.filter(q.is_null())[f"{tag}_undecided"].to_list():
+        for n in (label_ or "").split(","):
+            if n:
+                because[n] = because.get(n, 0) + 1
     return {
         "qualify": int(q.eq(True).sum()),
         "fail": int(q.eq(False).sum()),
         "unknown": int(q.is_null().sum()),
         "excluded_by": dict(sorted(excluded.items(), key=lambda kv: -kv[1])),
         "binding": dict(sorted(binding.items(), key=lambda kv: -kv[1])),
+        "unknown_because": dict(sorted(because.items(), key=lambda kv: -kv[1])),
     }
 
 
@@ -153,12 +233,15 @@ def report(policy: Policy, frame=None, on: Any = None, law: Law | None = None,
     frame = catalog_frame() if frame is None else frame
     out, skipped = compare(frame, policy, on_d, base)
     labels = [c for c in LABELS if c in out.columns]
+    inputs = input_columns(frame)
     rows = []
     for r in out.iter_rows(named=True):
-        rows.append({**{c: r[c] for c in labels},
+        rows.append({"row": r.get("row"), **{c: r[c] for c in labels}, "label": label(r, inputs),
                      "baseline": r["baseline_qualifies"], "policy": r["policy_qualifies"],
                      "baseline_failed": [x for x in r["baseline_failed"].split(",") if x],
-                     "policy_failed": [x for x in r["policy_failed"].split(",") if x]})
+                     "policy_failed": [x for x in r["policy_failed"].split(",") if x],
+                     "baseline_unknown": reasons(r["baseline_undecided"], r),
+                     "policy_unknown": reasons(r["policy_undecided"], r)})
     gained = [r for r in rows if r["policy"] is True and r["baseline"] is not True]
     lost = [r for r in rows if r["baseline"] is True and r["policy"] is not True]
     plaw = policy.law(base)
@@ -188,3 +271,45 @@ def report(policy: Policy, frame=None, on: Any = None, law: Law | None = None,
                        "gained": gained, "lost": lost},
         "rows": rows,
     }
+
+
+def compare_report(policies: list[Policy], frame=None, on: Any = None, law: Law | None = None,
+                   source: str = "catalog") -> dict[str, Any]:
+    """The JSON of ``keicar policy compare``: today's law (each category it defines) and each
+    policy (its category under its law) side by side over the same rows, in one query:
+    counts admitted / not admitted / unknown per column, and the rows whose answers differ
+    (``null`` = unknown counts as an answer of its own)."""
+    base = law or default_law()
+    if on not in (None, ""):
+        on_d = parse_date("on", on)
+    else:  # every policy in force
+        today = dt.date.today()
+        on_d = max([today, *(p.latest_effective or today for p in policies)])
+    frame = catalog_frame() if frame is None else frame
+    laws: dict[str, tuple[Law, str | None]] = {}
+    columns_: list[dict[str, Any]] = []
+    for prefix in category.prefixes(base):
+        tag = f"today:{category.name_of(prefix)}"
+        laws[tag] = (base, prefix)
+        columns_.append({"id": tag, "title": f"Today's law: {category.title(base, prefix)}", "category": prefix,
+                         "hypothetical": False})
+    for p in policies:
+        tag = p.id if p.id not in laws else f"{p.id}#{len(laws)}"
+        laws[tag] = (p.law(base), p.category)
+        columns_.append({"id": tag, "title": p.title, "category": p.category, "hypothetical": p.hypothetical})
+    out = run_frame(frame, laws, on_d)
+    for c in columns_:
+        s = _summary(out, c["id"])
+        c.update({"admitted": s["qualify"], "not_admitted": s["fail"], "unknown": s["unknown"],
+                  "unknown_because": s["unknown_because"], "binding": s["binding"]})
+    inputs = input_columns(frame)
+    tags = [c["id"] for c in columns_]
+    differs = []
+    for r in out.iter_rows(named=True):
+        answers = {t: r[f"{t}_qualifies"] for t in tags}
+        if len(set(answers.values())) > 1:
+            differs.append({"row": r.get("row"), "label": label(r, inputs), "answers": answers,
+                            "unknown": {t: reasons(r[f"{t}_undecided"], r) for t in tags
+                                        if answers[t] is None}})
+    return {"on": on_d.isoformat(), "law_version": base.version, "source": source, "rows_total": out.height,
+            "columns": columns_, "differs": differs}

@@ -30,7 +30,7 @@ BODY_MAP = {"passenger": "passenger", "sports": "passenger", "suv": "passenger",
 FILLABLE = {"length_mm": "length_mm", "width_mm": "width_mm", "height_mm": "height_mm",
             "cc": "displacement_cc", "stroke": "stroke"}
 NUMERIC = ("length_mm", "width_mm", "height_mm", "displacement_cc", "cylinders", "stroke",
-           "max_power_ps", "curb_weight_kg", "seats")
+           "max_power_ps", "curb_weight_kg", "seats", "top_speed_kmh", "gvwr_kg")
 LIST_FIELDS = ("body_type", "chassis_codes", "engine_codes", "forced_induction", "drive",
                "powertrain", "sources", "verified_fields", "unverified_fields")
 #: What the frame number does not tell, and which documents do.

@@ -36,3 +36,28 @@ def policy_chart(result: dict, out: str) -> None:
     fig.tight_layout()
     fig.savefig(out)
     plt.close(fig)
+
+
+def text_bars(console, bars: list[tuple[str, dict[str, int]]], width: int = 40) -> None:
+    """A stacked bar per line in the terminal (rich): admitted, not admitted, unknown, each
+    part's width in proportion to the rows (and its count after the bar)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    parts = (("admitted", "█", "green"), ("not_admitted", "█", "red"), ("unknown", "░", "bright_black"))
+    t = Table(show_header=False, box=None, pad_edge=False)
+    t.add_column(no_wrap=True)
+    t.add_column(no_wrap=True)
+    t.add_column(no_wrap=True)
+    for name, counts in bars:
+        total = sum(counts.get(k, 0) for k, _, _ in parts) or 1
+        bar, done = Text(), 0
+        for i, (key, ch, style) in enumerate(parts):
+            # the last part takes the rest, so that every bar is exactly `width` wide
+            n = width - done if i == len(parts) - 1 else round(width * counts.get(key, 0) / total)
+            bar.append(ch * n, style=style)
+            done += n
+        t.add_row(Text(name), bar, Text(" / ".join(str(counts.get(k, 0)) for k, _, _ in parts)))
+    console.print(t)
+    console.print(Text("█ admitted  ", style="green") + Text("█ not admitted  ", style="red")
+                  + Text("░ unknown", style="bright_black"))

@@ -18,7 +18,8 @@ EXAMPLES: dict[str, list[str]] = {
         "keicar cost --body passenger --built 2000-01 --price-usd 4000 --air --json",
     ],
     "papers": ["keicar papers --body truck --built 1999-05"],
-    "fmvss": ["keicar fmvss --class truck", "keicar fmvss --class kei-for-america --on 2030-01-01"],
+    "fmvss": ["keicar fmvss --class truck", "keicar fmvss --class kei-for-america --on 2030-01-01",
+              "keicar fmvss --class kei-for-america --baseline truck", "keicar fmvss --class lsv --baseline passenger"],
     "jp-cost": ["keicar jp-cost --years 10", "keicar jp-cost --years 5 --cc 1500 --weight-kg 1200 --json"],
     "screen": [
         "keicar screen listings.csv --out screened.parquet --on 2026-11-24",
@@ -34,6 +35,8 @@ EXAMPLES: dict[str, list[str]] = {
     "policy list": ["keicar policy list"],
     "policy show": ["keicar policy show kei-for-america"],
     "policy run": ["keicar policy run kei-for-america", "keicar policy run lsv-35mph --chart lsv.png"],
+    "policy compare": ["keicar policy compare --chart", "keicar policy compare kei-for-america lsv-35mph --on 2027-01-01",
+                       "keicar policy compare us-lsv-today --listings listings.csv --json"],
     "changes": ["keicar changes --since 2025-01-01", "keicar changes --state CO --json"],
     "variables": ["keicar variables", "keicar variables --json"],
 }

@@ -16,6 +16,7 @@ from .render import console as make_console
 def fmvss(
     cls: str = typer.Option(..., "--class", help="passenger | truck | lsv, or a policy file (or a shipped policy's name)."),
     on: Optional[str] = typer.Option(None, help="For a policy: the date asked, YYYY-MM-DD (default: when the whole policy is in force)."),
+    baseline: Optional[str] = typer.Option(None, help="passenger | truck | lsv: the class to compare with (default for a policy: its declared class, and the truck class too when its category admits trucks)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """Federal Motor Vehicle Safety Standards (49 CFR 571) for a class or a policy category."""
@@ -25,9 +26,16 @@ def fmvss(
 
     law = default_law()
     key = cls.strip().lower()
+    chosen = None
+    if baseline is not None:
+        chosen = rules.CLASSES.get(baseline.strip().lower())
+        if chosen is None:
+            raise InputError("baseline", f"{baseline!r} is not a class; accepted: {', '.join(rules.CLASSES)}")
     if key in rules.CLASSES:
         klass = rules.CLASSES[key]
         result = {"class": klass, "standards": rules.for_class(law, klass)}
+        if chosen:
+            result["comparisons"] = [rules.compare_classes(law, klass, chosen)]
     else:
         from ..engine.policy import POLICY_ROOT, load_policy, shipped_policies
         from keicar.answers.policy import resolve_on
@@ -41,9 +49,12 @@ def fmvss(
         if not policy.category or not policy.fmvss_baseline_class:
             raise InputError("cls", f"{cls}: the policy names no category or fmvss_baseline_class")
         on_d = resolve_on(on, policy)
+        plaw = policy.law(law)
+        classes = [chosen] if chosen else rules.baselines(plaw, policy.category, policy.fmvss_baseline_class, on_d)
+        # The first comparison at the top level (the JSON as before), every one under comparisons.
+        comparisons = [{"baseline_class": c, **rules.for_policy(plaw, policy.category, c, on_d)} for c in classes]
         result = {"policy": policy.id, "hypothetical": policy.hypothetical, "on": on_d.isoformat(),
-                  "baseline_class": policy.fmvss_baseline_class,
-                  **rules.for_policy(policy.law(law), policy.category, policy.fmvss_baseline_class, on_d)}
+                  **comparisons[0], "comparisons": comparisons}
     from .render import emit
 
     emit(result, as_json, _show)
@@ -72,17 +83,30 @@ def _show(result: dict) -> None:
     if "class" in result:
         console.print(_table(f"FMVSS that apply to class {result['class']} ({len(result['standards'])})",
                              result["standards"]))
+        for c in result.get("comparisons", []):
+            console.print(f"[bold]Against {esc(c['baseline_class'])}[/bold]: "
+                          f"{len(c['kept'])} in both, {len(c['waived'])} only for {esc(c['baseline_class'])}, "
+                          f"{len(c['added'])} only for {esc(result['class'])}")
+            _tables(console, c, "Only for the baseline", "Only for the class")
         console.print("[dim]Applicability 'medium': compiled from NHTSA's quick reference guide and "
                       "secondary lists, not each standard's application clause.[/dim]")
         return
     label = " (HYPOTHETICAL)" if result["hypothetical"] else ""
-    console.print(f"[bold]{esc(result['policy'])}{label}[/bold] against {esc(result['baseline_class'])}, on {result['on']}")
-    if not result["required_known"]:
-        console.print(esc(f"The policy sets no {result['parameter']}: every standard of the class is kept."))
-    console.print(_table(f"Kept ({len(result['kept'])})", result["kept"]))
-    console.print(_table(f"Waived ({len(result['waived'])})", result["waived"]))
-    if result["added"]:
-        console.print(_table("Required, outside the class", result["added"]))
-    if result.get("citation"):
-        console.print("[dim]" + esc(f"List: {result['parameter']} from {result['effective']} ({result['citation']})")
+    for c in result["comparisons"]:
+        console.print(f"[bold]{esc(result['policy'])}{label}[/bold] against {esc(c['baseline_class'])}, on {result['on']}")
+        if not c["required_known"]:
+            console.print(esc(f"The policy sets no {c['parameter']}: every standard of the class is kept."))
+        _tables(console, c, "Waived", "Required, outside the class")
+        for n in c.get("named_only", []):
+            console.print(esc(n["sentence"]))
+    first = result["comparisons"][0]
+    if first.get("citation"):
+        console.print("[dim]" + esc(f"List: {first['parameter']} from {first['effective']} ({first['citation']})")
                       + "[/dim]")
+
+
+def _tables(console, c: dict, waived: str, added: str) -> None:
+    console.print(_table(f"Kept ({len(c['kept'])})", c["kept"]))
+    console.print(_table(f"{waived} ({len(c['waived'])})", c["waived"]))
+    if c["added"]:
+        console.print(_table(added, c["added"]))

@@ -101,8 +101,12 @@ def _show(r: dict, chart: str | None) -> None:
     console.print(t)
     d = r["difference"]
     console.print(f"Difference: {d['qualify']:+d} qualify; {len(d['gained'])} gained, {len(d['lost'])} lost.")
-    for g in d["gained"][:20]:
-        console.print(esc(f"  + {g.get('make', '')} {g.get('model', '')} {g.get('generation', '')}".rstrip()))
+    for sign, key in (("+", "gained"), ("-", "lost")):
+        print_rows(console, d[key], sign)
+    because = r["policy_result"]["unknown_because"]
+    if because:
+        console.print(esc("Unknown with the policy because an input is missing or a range: "
+                          + ", ".join(f"{k} ({v})" for k, v in because.items())))
     if r["inputs_missing_for"]:
         console.print("[dim]Unknown for every row (the input has no column for): "
                       f"{esc(', '.join(r['inputs_missing_for']))}[/dim]")
@@ -111,3 +115,67 @@ def _show(r: dict, chart: str | None) -> None:
             console.print("[dim]" + esc(f"{name}: {rep['value']} from {rep['effective']} ({rep['citation']})") + "[/dim]")
     if chart:
         console.print(f"Chart written to {esc(chart)}")
+
+
+#: Rows listed by name in the human output; the rest are counted (``--json`` has them all).
+SHOWN = 20
+
+
+def print_rows(console, rows: list[dict], sign: str) -> None:
+    """Up to ``SHOWN`` rows by their label, then how many more there are."""
+    for g in rows[:SHOWN]:
+        console.print(esc(f"  {sign} {g['label']}"))
+    if len(rows) > SHOWN:
+        console.print(f"  … and {len(rows) - SHOWN} more (--json lists every row)")
+
+
+@policy_app.command("compare")
+def compare(
+    files: Optional[list[str]] = typer.Argument(None, help="Policy YAML files or shipped policies' names (default: every shipped policy)."),
+    listings: Optional[str] = typer.Option(None, help="CSV/Parquet of vehicles (default: the catalog's generations)."),
+    on: Optional[str] = typer.Option(None, help="The date asked, YYYY-MM-DD (default: today, or the last date a policy takes effect if later)."),
+    chart: bool = typer.Option(False, "--chart", help="Add a bar chart of the counts (text, in the terminal)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Today's law and policies side by side: admitted, not admitted and unknown under each, and the rows whose answers differ."""
+    from ..engine.parameters import default_law
+    from ..engine.policy import load_policy, shipped_policies
+    from keicar.answers.policy import compare_report, listings_frame
+
+    law = default_law()
+    with fields_named(policy="files"):
+        policies = [load_policy(f, law) for f in (files or shipped_policies())]
+    frame = listings_frame(listings) if listings else None
+    result = compare_report(policies, frame, on=on, law=law, source=listings or "catalog")
+    if as_json:
+        from .render import print_json
+
+        print_json(result)
+        return
+    _show_compare(result, chart)
+
+
+def _show_compare(r: dict, chart: bool) -> None:
+    from rich.table import Table
+
+    console = make_console()
+    console.print(esc(f"On {r['on']}, over {r['source']} ({r['rows_total']} rows)"))
+    t = Table(title="Admitted under each", title_justify="left")
+    for col in ("", "category", "admitted", "not", "unknown", "unknown because (rows)"):
+        t.add_column(col)
+    for c in r["columns"]:
+        name = c["id"] + ("  [HYPOTHETICAL]" if c["hypothetical"] else "")
+        add_row(t, name, c["category"] or "—", c["admitted"], c["not_admitted"], c["unknown"],
+                ", ".join(f"{k} ({v})" for k, v in c["unknown_because"].items()) or "—")
+    console.print(t)
+    if chart:
+        from .chart import text_bars
+
+        text_bars(console, [(c["id"], c) for c in r["columns"]])
+    ids = [c["id"] for c in r["columns"]]
+    console.print(f"{len(r['differs'])} rows answered differently:")
+    shown = {True: "yes", False: "no", None: "?"}
+    for d in r["differs"][:SHOWN]:
+        console.print(esc(f"  {d['label']}: " + ", ".join(f"{i} {shown[d['answers'][i]]}" for i in ids)))
+    if len(r["differs"]) > SHOWN:
+        console.print(f"  … and {len(r['differs']) - SHOWN} more (--json lists every row)")

@@ -461,6 +461,11 @@ class Law:
     def load_all(self) -> list[Node]:
         return [self.file_node(prefix) for prefix, _ in self.files()]
 
+    @property
+    def overlaid(self) -> tuple[str, ...]:
+        """The paths a policy overlay replaces or adds (empty for the law as it stands)."""
+        return tuple(self._overlay)
+
     def with_overlay(self, params: dict[str, Parameter]) -> "Law":
         law = Law(self.root, {**self._overlay, **params})
         law._files = self._files  # share parsed files: they are immutable once read

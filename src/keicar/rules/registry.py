@@ -150,7 +150,7 @@ def _build(law: Law) -> Registry:
         # ---------------------------------------------------------------- papers
         V("papers.required", "Papers the import path needs, in order", "names", _papers(law),
           federal.P + "nhtsa.min_age_years"),
-    ] + _countries() + _jp_costs(law))
+    ] + _countries() + _jp_costs(law) + _categories(law))
 
 
 def _countries() -> list[Variable]:
@@ -199,3 +199,14 @@ def _jp_costs(law: Law) -> list[Variable]:
     from keicar.rules.jp import costs as japan_costs
 
     return japan_costs.variables(law)
+
+
+# ---------------------------------------------------------------- categories
+# category.<name>.admits / .failed / .undecided_by for each category in the law (today's
+# LSV class; with a policy's law, the category it adds): keicar.rules.category.
+
+
+def _categories(law: Law) -> list[Variable]:
+    from . import category
+
+    return [v for prefix in category.prefixes(law) for v in category.variables(law, prefix)]
