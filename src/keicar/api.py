@@ -20,6 +20,7 @@ from .engine.parameters import Law, default_law
 from .explanation import names, step, steps, variable_values
 from .jsonout import plain
 from .papers import section as papers_section
+from .papers import state_basis as papers_state
 from .rules import federal, japan
 from .state_check import resolve_registered, resolve_state, state_block
 from .vehicle import BODIES, MONTH_READINGS, InputError, Vehicle, parse_date
@@ -139,6 +140,7 @@ def check(vehicle: Vehicle, on: Any = None, month_reading: str | None = None,
     if code is not None:
         result["state"] = state_block(ev, law, code, on_d, us, values)
         result["verdict"] += " " + result["state"]["sentence"]
+        result["papers"]["state"] = papers_state(result["state"])
     result["variables"] = values
     return result
 
@@ -348,6 +350,7 @@ def _state_inputs(schema, law: Law, constants: dict, temp, state, state_column, 
     if state in (None, "") and state_column is None:
         if registered_column is not None:
             raise InputError("registered_column", "a registration date needs a state; give state or state_column")
+        constants["state"] = constants["registered"] = None  # papers.required reads the (absent) state
         return set()
     if state not in (None, "") and state_column is not None:
         raise InputError("state", "give either state (one code) or state_column, not both")

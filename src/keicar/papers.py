@@ -59,6 +59,13 @@ def section(us_path: str, items: list[str], on: dt.date, mode: str = "ocean",
     }
 
 
+def state_basis(block: dict[str, Any]) -> dict[str, Any]:
+    """What the state steps of the list (``state_statuses`` in papers.yaml) followed: the
+    state's status for the vehicle on the date asked and its citations (``check``'s state block)."""
+    return {"code": block["code"], "name": block["name"], "status": block["status"],
+            "effective": block["effective"], "citations": block["citations"]}
+
+
 def for_vehicle(vehicle, on: dt.date, mode: str = "ocean", month_reading: str | None = None,
                 law: Law | None = None) -> dict[str, Any]:
     """Checklist for a vehicle given only its build date and body."""
