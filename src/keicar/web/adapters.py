@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import Any
 
 from .. import __version__
@@ -39,30 +40,55 @@ def _on(raw: Any) -> dt.date:
     return parse_date("on", raw) if raw not in (None, "") else dt.date.today()
 
 
-def states(on: str | None) -> dict[str, Any]:
-    """Every jurisdiction's answer on a date (``keicar states --json``)."""
+# What depends only on the date asked and the law (the map, the states, a state's record, the
+# variables) is computed once per (law version, date) and kept: answers are read-only data.
+# Bounded, so that a client asking for many dates cannot grow the process.
+_cached = lru_cache(maxsize=64)
+
+
+def law_key(on: str | None) -> tuple[str, dt.date]:
+    """(law version, date asked): what a cached answer depends on (also the map's ETag)."""
+    return default_law().version, _on(on)
+
+
+@_cached
+def _states(version: str, on_d: dt.date) -> dict[str, Any]:
     from ..statelaw import all_summaries
 
-    on_d = _on(on)
     rows = all_summaries(default_law(), on_d)
     return {"on": on_d.isoformat(), "count": len(rows), "states": rows}
 
 
-def state(code: str, on: str | None) -> dict[str, Any]:
-    """One jurisdiction's record on a date, with its history and sources (``keicar state XX --json``)."""
+def states(on: str | None) -> dict[str, Any]:
+    """Every jurisdiction's answer on a date (``keicar states --json``)."""
+    return _states(*law_key(on))
+
+
+@lru_cache(maxsize=512)
+def _state(version: str, on_d: dt.date, code: str) -> dict[str, Any]:
     from ..statelaw import record
 
+    return record(default_law(), code, on_d)
+
+
+def state(code: str, on: str | None) -> dict[str, Any]:
+    """One jurisdiction's record on a date, with its history and sources (``keicar state XX --json``)."""
     if not code.strip():
         raise InputError("state", "empty; use a two-letter code such as TX, or DC")
-    return record(default_law(), code, _on(on))
+    return _state(*law_key(on), code)
+
+
+@_cached
+def _map(version: str, on_d: dt.date) -> str:
+    from ..statemap import svg
+
+    return svg(on_d, default_law())
 
 
 def us_map_svg(on: str | None) -> str:
     """The US map coloured by status on a date (``keicar map``); one element per state,
     ``id="state-XX"``."""
-    from ..statemap import svg
-
-    return svg(_on(on), default_law())
+    return _map(*law_key(on))
 
 
 # ---------------------------------------------------------------- catalog, calendar, cost
@@ -108,16 +134,54 @@ def _json_name(option: re.Match, fields: dict) -> str:
     return name if name in fields else option.group()
 
 
+# ---------------------------------------------------------------- a small listing file
+
+#: the query fields of POST /v1/screen, as `keicar screen` names its options
+SCREEN_OPTIONS = ("on", "on_column", "month_reading", "entry_date", "state", "registered_column",
+                  "columns", "fx_jpy_per_usd", "map", "units")
+
+
+def screen(data: bytes, fmt: str, options: dict[str, Any], max_rows: int) -> dict[str, Any]:
+    """A small CSV or Parquet file screened as ``keicar screen`` screens it: the rows with every
+    variable its columns allow (or those of ``columns``), the rejected rows with their reasons,
+    the count of each reason, and the counts (read = written + rejected)."""
+    from ..batch.columns import FIELD, REASON
+    from ..batch.upload import records, screen_bytes
+
+    given = {k: v for k, v in options.items() if v not in (None, "", [])}
+    if "map" in given:  # repeated, as --map OLD=NEW
+        given["mapping"] = given.pop("map")
+    try:
+        rows, rejected, counts = screen_bytes(data, fmt, max_rows=max_rows, **given)
+    except InputError as exc:  # the core words its errors for the CLI: --state here is state
+        raise type(exc)(exc.field, _OPTION.sub(lambda m: _json_name(m, dict.fromkeys(SCREEN_OPTIONS)),
+                                               exc.message)) from None
+    reasons = (rejected.group_by(FIELD, REASON).len("count").sort(["count", FIELD, REASON],
+                                                                   descending=[True, False, False])
+               if rejected.height else None)
+    return {
+        "counts": {"read": counts.read, "written": counts.written, "rejected": counts.rejected},
+        "columns": rows.columns,
+        "rows": records(rows),
+        "rejects": records(rejected),
+        "reasons": reasons.to_dicts() if reasons is not None else [],
+    }
+
+
 # ---------------------------------------------------------------- the registry, the law, changes
 
-def variables(on: str | None) -> dict[str, Any]:
-    """Every variable keicar computes (``keicar variables --json``)."""
+@_cached
+def _variables(version: str, on_d: dt.date) -> dict[str, Any]:
     from ..rules.registry import registry
 
-    on_d = _on(on)
     law = default_law()
     rows = [v.describe(law, on_d) for v in registry(law)]
     return {"on": on_d.isoformat(), "count": len(rows), "variables": rows}
+
+
+def variables(on: str | None) -> dict[str, Any]:
+    """Every variable keicar computes (``keicar variables --json``)."""
+    return _variables(*law_key(on))
 
 
 def parameter(path: str) -> dict[str, Any]:
@@ -157,5 +221,5 @@ def changes_atom(since: str | None, until: str | None, state: str | None, self_u
     return atom(_changes(since, until, state)["changes"], self_url, dt.date.today())
 
 
-__all__ = ["InputError", "versions", "check", "states", "state", "us_map_svg",
-           "lookup", "calendar", "cost", "variables", "parameter", "changes", "changes_atom"]
+__all__ = ["InputError", "versions", "check", "states", "state", "us_map_svg", "law_key",
+           "lookup", "calendar", "cost", "screen", "variables", "parameter", "changes", "changes_atom"]

@@ -10,9 +10,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
+from ..batch.upload import TooLarge
 from ..engine.parameters import LawError
 from ..jsonout import dumps
 from . import adapters, schemas
@@ -23,6 +25,13 @@ from .models import CheckRequest, CostRequest
 STATIC = Path(__file__).parent / "static"
 #: request bodies larger than this are refused (413); a check request is a few hundred bytes
 MAX_BODY_BYTES = 16 * 1024
+#: POST /v1/screen: a small listing file (larger files: `keicar screen`)
+SCREEN_MAX_BYTES = 5 * 1024 * 1024
+SCREEN_MAX_ROWS = 10_000
+#: the upload's content type -> its format
+SCREEN_TYPES = {"text/csv": "csv", "application/csv": "csv", "application/vnd.apache.parquet": "parquet",
+                "application/x-parquet": "parquet", "application/parquet": "parquet",
+                "application/octet-stream": None}  # either: a Parquet file starts with PAR1
 
 
 class JSON(JSONResponse):
@@ -97,6 +106,10 @@ def create_app() -> FastAPI:
     async def _input_error(request: Request, exc: adapters.InputError) -> Response:
         return error_response(422, exc.field, f"{exc.field}: {exc.message}")
 
+    @app.exception_handler(TooLarge)
+    async def _too_many_rows(request: Request, exc: TooLarge) -> Response:
+        return error_response(413, exc.field, f"{exc.field}: {exc.message}")
+
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
         field, message = validation_message(exc.errors(), MODELS.get(request.url.path))
@@ -150,10 +163,17 @@ def create_app() -> FastAPI:
 
     @app.get("/v1/map.svg", tags=["states"], response_class=Response, responses={
                  200: {"content": {"image/svg+xml": {"schema": {"type": "string"}}}, "description": "The map."},
+                 304: {"description": "Not modified (If-None-Match gave the map's ETag)."},
                  422: BAD_INPUT},
              summary="The US map coloured by status on a date (SVG; one element per state, id=\"state-XX\")")
-    def us_map(on: Optional[str] = DATE_Q) -> Response:
-        return Response(adapters.us_map_svg(on), media_type="image/svg+xml")
+    def us_map(request: Request, on: Optional[str] = DATE_Q) -> Response:
+        version, on_d = adapters.law_key(on)
+        # the same law and date give the same map; without a date it changes at midnight
+        headers = {"etag": f'"{__version__}-{version}-{on_d}"',
+                   "cache-control": "public, max-age=86400" if on else "public, max-age=300"}
+        if request.headers.get("if-none-match") == headers["etag"]:
+            return Response(status_code=304, headers=headers)
+        return Response(adapters.us_map_svg(on), media_type="image/svg+xml", headers=headers)
 
     @app.get("/v1/lookup/{code}", tags=["catalog"], responses=_documented(schemas.LookupAnswer),
              summary="What the catalog knows about a chassis code")
@@ -173,6 +193,43 @@ def create_app() -> FastAPI:
         fields = req.cost_fields()
         return _answer(adapters.cost(fields, mode=req.mode()),
                        blame="fx_jpy_per_usd" if "fx_jpy_per_usd" in fields else REQUEST_BODY)
+
+    @app.post("/v1/screen", tags=["vehicle"], summary="Screen a small CSV or Parquet listing file, as keicar screen",
+              responses={**_documented(schemas.ScreenAnswer, status_413=True),
+                         415: {"model": schemas.Error, "description": "Not a CSV or Parquet content type."}},
+              openapi_extra={"requestBody": {"required": True, "description": (
+                  f"The file itself as the body (at most {SCREEN_MAX_BYTES // (1024 * 1024)} MiB and "
+                  f"{SCREEN_MAX_ROWS:,} rows): CSV with a header row, or Parquet. Columns as `keicar screen` "
+                  "reads them: built, body, length_mm, width_mm, height_mm, cc, stroke, ev_kw; optional "
+                  "state, registered, price_usd (or price_jpy), freight_usd, ... As application/octet-stream, "
+                  "a body starting with PAR1 is read as Parquet, any other as CSV."),
+                  "content": {"text/csv": {"schema": {"type": "string"}},
+                              "application/vnd.apache.parquet": {"schema": {"type": "string", "format": "binary"}},
+                              "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
+    async def screen(request: Request,
+                     on: Optional[str] = DATE_Q,
+                     on_column: Optional[str] = Query(None, max_length=64, description="A column of dates asked, one per row (instead of on)."),
+                     month_reading: Optional[str] = Query(None, max_length=32, description="Month-only build dates: end (default) or start."),
+                     entry_date: Optional[str] = Query(None, max_length=64, description="US customs entry date, YYYY-MM-DD (default: the date asked)."),
+                     state: Optional[str] = Query(None, max_length=64, description="One US state for every row (a file without a state column)."),
+                     registered_column: Optional[str] = Query(None, max_length=64, description="A column of first registration dates in the state."),
+                     columns: Optional[str] = Query(None, max_length=2000, description="The variables to add, comma-separated (default: every one the columns allow)."),
+                     fx_jpy_per_usd: Optional[str] = Query(None, max_length=64, description="Yen per US dollar, for a price_jpy column."),
+                     map: Optional[list[str]] = Query(None, max_length=200, description="Rename a column: OLD=NEW, e.g. year_built=built (repeat for more)."),
+                     units: Optional[list[str]] = Query(None, max_length=64, description="Units of the file: length|width|height|dimensions=mm|cm|m|in|ft, cc=cc|l|ci, ev_kw=kw|hp|ps (repeat for more).")) -> JSON:
+        """The rows with the registry's variables as columns (every one the file's columns allow,
+        like `keicar screen`), the rejected rows with the field and reason, how many rows each
+        reason rejected, and the counts: read = written + rejected."""
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind not in SCREEN_TYPES:
+            return error_response(415, "content-type", f"content-type: {kind[:64] or 'missing'!s} is not accepted; "
+                                                       f"send text/csv or application/vnd.apache.parquet")
+        data = await request.body()
+        fmt = SCREEN_TYPES[kind] or ("parquet" if data.startswith(b"PAR1") else "csv")
+        options = dict(on=on, on_column=on_column, month_reading=month_reading, entry_date=entry_date,
+                       state=state, registered_column=registered_column, columns=columns,
+                       fx_jpy_per_usd=fx_jpy_per_usd, map=map, units=units)
+        return _answer(await run_in_threadpool(adapters.screen, data, fmt, options, SCREEN_MAX_ROWS))
 
     # ------------------------------------------------------------ the registry, the law, changes
 
@@ -218,5 +275,5 @@ def create_app() -> FastAPI:
         return FileResponse(STATIC / "docs.html")
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.add_middleware(Guard, max_body=MAX_BODY_BYTES)
+    app.add_middleware(Guard, max_body=MAX_BODY_BYTES, limits={"/v1/screen": SCREEN_MAX_BYTES})
     return app
