@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import lru_cache
 from typing import Any
 
 from .. import __version__
@@ -40,55 +39,36 @@ def _on(raw: Any) -> dt.date:
     return parse_date("on", raw) if raw not in (None, "") else dt.date.today()
 
 
-# What depends only on the date asked and the law (the map, the states, a state's record, the
-# variables) is computed once per (law version, date) and kept: answers are read-only data.
-# Bounded, so that a client asking for many dates cannot grow the process.
-_cached = lru_cache(maxsize=64)
-
-
 def law_key(on: str | None) -> tuple[str, dt.date]:
-    """(law version, date asked): what a cached answer depends on (also the map's ETag)."""
+    """(law version, date asked): all that the map, the states, a state's record and the
+    variables depend on (the web keeps them rendered by this key; the map's ETag)."""
     return default_law().version, _on(on)
-
-
-@_cached
-def _states(version: str, on_d: dt.date) -> dict[str, Any]:
-    from ..statelaw import all_summaries
-
-    rows = all_summaries(default_law(), on_d)
-    return {"on": on_d.isoformat(), "count": len(rows), "states": rows}
 
 
 def states(on: str | None) -> dict[str, Any]:
     """Every jurisdiction's answer on a date (``keicar states --json``)."""
-    return _states(*law_key(on))
+    from ..statelaw import all_summaries
 
-
-@lru_cache(maxsize=512)
-def _state(version: str, on_d: dt.date, code: str) -> dict[str, Any]:
-    from ..statelaw import record
-
-    return record(default_law(), code, on_d)
+    on_d = _on(on)
+    rows = all_summaries(default_law(), on_d)
+    return {"on": on_d.isoformat(), "count": len(rows), "states": rows}
 
 
 def state(code: str, on: str | None) -> dict[str, Any]:
     """One jurisdiction's record on a date, with its history and sources (``keicar state XX --json``)."""
+    from ..statelaw import record
+
     if not code.strip():
         raise InputError("state", "empty; use a two-letter code such as TX, or DC")
-    return _state(*law_key(on), code)
-
-
-@_cached
-def _map(version: str, on_d: dt.date) -> str:
-    from ..statemap import svg
-
-    return svg(on_d, default_law())
+    return record(default_law(), code, _on(on))
 
 
 def us_map_svg(on: str | None) -> str:
     """The US map coloured by status on a date (``keicar map``); one element per state,
     ``id="state-XX"``."""
-    return _map(*law_key(on))
+    from ..statemap import svg
+
+    return svg(_on(on), default_law())
 
 
 # ---------------------------------------------------------------- catalog, calendar, cost
@@ -170,18 +150,14 @@ def screen(data: bytes, fmt: str, options: dict[str, Any], max_rows: int) -> dic
 
 # ---------------------------------------------------------------- the registry, the law, changes
 
-@_cached
-def _variables(version: str, on_d: dt.date) -> dict[str, Any]:
+def variables(on: str | None) -> dict[str, Any]:
+    """Every variable keicar computes (``keicar variables --json``)."""
     from ..rules.registry import registry
 
+    on_d = _on(on)
     law = default_law()
     rows = [v.describe(law, on_d) for v in registry(law)]
     return {"on": on_d.isoformat(), "count": len(rows), "variables": rows}
-
-
-def variables(on: str | None) -> dict[str, Any]:
-    """Every variable keicar computes (``keicar variables --json``)."""
-    return _variables(*law_key(on))
 
 
 def parameter(path: str) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Optional
 
@@ -75,6 +76,28 @@ class _Route(APIRoute):
         return route
 
 
+class Rendered:
+    """Answers that depend only on the law version and the date asked (the map, the states, a
+    state's record, the variables), rendered once and kept as bytes, the least recently asked dropped past
+    ``size``: a hit is answered on the event loop without a thread hand-off or JSON encoding;
+    a miss is computed in a worker thread. Errors are not kept."""
+
+    def __init__(self, size: int = 128):
+        self.size = size
+        self.kept: OrderedDict[tuple, bytes] = OrderedDict()
+
+    async def get(self, key: tuple, make) -> bytes:
+        body = self.kept.get(key)
+        if body is not None:
+            self.kept.move_to_end(key)  # the least recently asked goes first
+            return body
+        body = await run_in_threadpool(make)
+        self.kept[key] = body  # one event loop: no lock needed here
+        while len(self.kept) > self.size:
+            self.kept.popitem(last=False)
+        return body
+
+
 BAD_INPUT = {"model": schemas.Error, "description": "Bad input: `field` names it, `error` says what is accepted."}
 
 
@@ -101,6 +124,7 @@ def create_app() -> FastAPI:
         default_response_class=JSON,
     )
     app.router.route_class = _Route
+    rendered = Rendered()
 
     @app.exception_handler(adapters.InputError)
     async def _input_error(request: Request, exc: adapters.InputError) -> Response:
@@ -152,28 +176,32 @@ def create_app() -> FastAPI:
 
     @app.get("/v1/states", tags=["states"], responses=_documented(schemas.StatesAnswer),
              summary="Every state's rule for kei vehicles on a date")
-    def states(on: Optional[str] = DATE_Q) -> JSON:
-        return _answer(adapters.states(on))
+    async def states(on: Optional[str] = DATE_Q) -> Response:
+        body = await rendered.get(("states", *adapters.law_key(on)), lambda: _answer(adapters.states(on)).body)
+        return Response(body, media_type="application/json")
 
     @app.get("/v1/states/{code}", tags=["states"], responses=_documented(schemas.StateRecord),
              summary="One state's rule on a date, with its history and sources")
-    def state(code: str = PathParam(..., max_length=8, description="Two letters, e.g. TX"),
-              on: Optional[str] = DATE_Q) -> JSON:
-        return _answer(adapters.state(code, on))
+    async def state(code: str = PathParam(..., max_length=8, description="Two letters, e.g. TX"),
+                    on: Optional[str] = DATE_Q) -> Response:
+        body = await rendered.get(("state", code, *adapters.law_key(on)),
+                                  lambda: _answer(adapters.state(code, on)).body)
+        return Response(body, media_type="application/json")
 
     @app.get("/v1/map.svg", tags=["states"], response_class=Response, responses={
                  200: {"content": {"image/svg+xml": {"schema": {"type": "string"}}}, "description": "The map."},
                  304: {"description": "Not modified (If-None-Match gave the map's ETag)."},
                  422: BAD_INPUT},
              summary="The US map coloured by status on a date (SVG; one element per state, id=\"state-XX\")")
-    def us_map(request: Request, on: Optional[str] = DATE_Q) -> Response:
+    async def us_map(request: Request, on: Optional[str] = DATE_Q) -> Response:
         version, on_d = adapters.law_key(on)
         # the same law and date give the same map; without a date it changes at midnight
         headers = {"etag": f'"{__version__}-{version}-{on_d}"',
                    "cache-control": "public, max-age=86400" if on else "public, max-age=300"}
         if request.headers.get("if-none-match") == headers["etag"]:
             return Response(status_code=304, headers=headers)
-        return Response(adapters.us_map_svg(on), media_type="image/svg+xml", headers=headers)
+        body = await rendered.get(("map", version, on_d), lambda: adapters.us_map_svg(on).encode("utf-8"))
+        return Response(body, media_type="image/svg+xml", headers=headers)
 
     @app.get("/v1/lookup/{code}", tags=["catalog"], responses=_documented(schemas.LookupAnswer),
              summary="What the catalog knows about a chassis code")
@@ -235,8 +263,9 @@ def create_app() -> FastAPI:
 
     @app.get("/v1/variables", tags=["law"], responses=_documented(schemas.VariablesAnswer),
              summary="Every answer keicar computes: name, label, type, inputs, provision")
-    def variables(on: Optional[str] = DATE_Q) -> JSON:
-        return _answer(adapters.variables(on))
+    async def variables(on: Optional[str] = DATE_Q) -> Response:
+        body = await rendered.get(("variables", *adapters.law_key(on)), lambda: _answer(adapters.variables(on)).body)
+        return Response(body, media_type="application/json")
 
     @app.get("/v1/parameters/{path}", tags=["law"], responses=_documented(schemas.ParameterAnswer),
              summary="One law parameter: every dated value with its references")
