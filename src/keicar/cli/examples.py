@@ -17,7 +17,8 @@ EXAMPLES: dict[str, list[str]] = {
         "keicar cost --body truck --built 1999-05 --price-jpy 600000 --fx-jpy-per-usd 150 --freight-usd 1500 --entry-date 2026-11-24",
         "keicar cost --body passenger --built 2000-01 --price-usd 4000 --air --json",
     ],
-    "papers": ["keicar papers --body truck --built 1999-05"],
+    "papers": ["keicar papers --body truck --built 1999-05",
+               "keicar papers --body truck --built 1999-05 --state GA"],
     "fmvss": ["keicar fmvss --class truck", "keicar fmvss --class kei-for-america --on 2030-01-01"],
     "jp-cost": ["keicar jp-cost --years 10", "keicar jp-cost --years 5 --cc 1500 --weight-kg 1200 --json"],
     "screen": [
