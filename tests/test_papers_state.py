@@ -10,8 +10,8 @@ import sys
 from typer.testing import CliRunner
 
 from keicar.cli.main import app
-from keicar.papers import for_vehicle
-from keicar.vehicle import make_vehicle
+from keicar.answers.papers import for_vehicle
+from keicar.inputs.vehicle import make_vehicle
 
 TRUCK = make_vehicle(built="1996-05", body="truck", require_specs=False)  # road path from 2021-05-31
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .engine.parameters import Law, default_law
-from .engine.variables import trace
-from .explanation import names
+from keicar.engine.parameters import Law, default_law
+from keicar.engine.variables import trace
+from keicar.answers.explanation import names
 
 NODE = "us.federal.papers"
 #: rules.federal.path -> the path names papers.yaml uses
@@ -70,8 +70,8 @@ def for_vehicle(vehicle, on: dt.date, mode: str = "ocean", month_reading: str | 
                 law: Law | None = None, state: str | None = None) -> dict[str, Any]:
     """Checklist for a vehicle given only its build date and body; with ``state`` (a code or
     name), its state steps follow the state's status for the vehicle on ``on``."""
-    from .rules.registry import registry
-    from .state_check import resolve_state, state_name
+    from keicar.rules.registry import registry
+    from keicar.answers.state import resolve_state, state_name
 
     law = law or default_law()
     reg = registry(law)

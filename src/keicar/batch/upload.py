@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 
-from ..vehicle import InputError
+from keicar.inputs.vehicle import InputError
 from .csvscan import count_records
 from .run import Counts, screen_file
 
