@@ -1,6 +1,7 @@
 """Load on the JSON API: POST /v1/check against `keicar serve` (one worker) on loopback.
 
     python benchmarks/bench_web.py [--requests 2000] [--concurrency 1] [--max-seconds 60]
+    python benchmarks/bench_web.py --mixed --concurrency 16    # the page's mixed traffic
 
 Starts the server on 127.0.0.1 on a free port (never another host), sends a bounded number
 of requests over keep-alive connections (stopping early at the time cap), and reports
@@ -9,6 +10,11 @@ so the figures read as ratios on a noisy shared machine:
 - floor: GET /healthz through the same server and client (HTTP and framework cost alone);
 - core: ``keicar.api.check`` called in-process on the same vehicles (the rule work alone).
 Target: p99 under 20 ms at concurrency 1, zero errors.
+
+``--mixed``: instead of checks alone, the traffic of people using the page and the API:
+checks, the map, the states, one state, the variables, health (``MIX``), on a few dates.
+Target (issue 15): p99 of the mixed traffic within 10x the ``/healthz`` p99 of the same run
+at the same concurrency, zero errors.
 """
 
 from __future__ import annotations
@@ -69,10 +75,32 @@ def start_server(port: int) -> subprocess.Popen:
     raise SystemExit(f"keicar serve did not start: {proc.stderr.read().decode(errors='replace')}")
 
 
+#: --mixed: (share, method, path) of the traffic; {on} takes one of DATES
+MIX = [(8, "POST", "/v1/check"), (2, "GET", "/v1/map.svg?on={on}"), (2, "GET", "/v1/states?on={on}"),
+       (2, "GET", "/v1/states/{state}?on={on}"), (1, "GET", "/v1/variables?on={on}"), (1, "GET", "/healthz")]
+DATES = ["2026-11-24", "2026-11-30", "2027-07-01"]
+STATES = ["TX", "GA", "CO", "RI", "PA", "CA"]
+
+
+def mixed(bodies: list[bytes]) -> list[tuple[str, str, bytes | None]]:
+    """One cycle of mixed requests, interleaved (method, path, body)."""
+    out = []
+    for i in range(48):
+        share, method, path = MIX[i % len(MIX)]
+        for j in range(share):
+            k = i * 8 + j
+            out.append((method, path.format(on=DATES[k % len(DATES)], state=STATES[k % len(STATES)]),
+                        bodies[k % len(bodies)] if method == "POST" else None))
+    return out
+
+
 def drive(port: int, method: str, path: str, bodies: list[bytes | None], total: int, concurrency: int,
-          max_seconds: float) -> dict:
-    """Send `total` requests over `concurrency` keep-alive connections; latencies in ms."""
+          max_seconds: float, requests: list[tuple[str, str, bytes | None]] | None = None) -> dict:
+    """Send `total` requests over `concurrency` keep-alive connections; latencies in ms.
+    ``requests``: a list of (method, path, body) to cycle through instead of one path."""
+    requests = requests or [(method, path, b) for b in bodies]
     latencies: list[float] = []
+    by_path: dict[str, list[float]] = {}
     errors: list[str] = []
     lock = threading.Lock()
     counter = iter(range(total))
@@ -81,16 +109,16 @@ def drive(port: int, method: str, path: str, bodies: list[bytes | None], total: 
     def worker():
         conn = http.client.HTTPConnection(HOST, port, timeout=10)
         headers = {"content-type": "application/json"}
-        mine, bad = [], []
+        mine, bad, where = [], [], []
         while time.monotonic() < stop_at:
             with lock:
                 i = next(counter, None)
             if i is None:
                 break
-            body = bodies[i % len(bodies)]
+            verb, target, body = requests[i % len(requests)]
             t = time.perf_counter()
             try:
-                conn.request(method, path, body=body, headers=headers)
+                conn.request(verb, target, body=body, headers=headers)
                 res = conn.getresponse()
                 res.read()
                 if res.status != 200:
@@ -100,10 +128,13 @@ def drive(port: int, method: str, path: str, bodies: list[bytes | None], total: 
                 conn.close()
                 conn = http.client.HTTPConnection(HOST, port, timeout=10)
             mine.append((time.perf_counter() - t) * 1000)
+            where.append(target.split("?")[0])
         conn.close()
         with lock:
             latencies.extend(mine)
             errors.extend(bad)
+            for p, ms in zip(where, mine):
+                by_path.setdefault(p if not p.startswith("/v1/states/") else "/v1/states/{code}", []).append(ms)
 
     t0 = time.perf_counter()
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
@@ -114,13 +145,15 @@ def drive(port: int, method: str, path: str, bodies: list[bytes | None], total: 
     wall = time.perf_counter() - t0
     lat = sorted(latencies)
 
-    def pct(p: float) -> float:
-        return round(lat[min(len(lat) - 1, int(p / 100 * len(lat)))], 2) if lat else float("nan")
+    def pct(p: float, values: list[float] = lat) -> float:
+        return round(values[min(len(values) - 1, int(p / 100 * len(values)))], 2) if values else float("nan")
 
+    paths = {p: {"requests": len(v), "p50_ms": pct(50, sorted(v)), "p99_ms": pct(99, sorted(v))}
+             for p, v in sorted(by_path.items())} if len(by_path) > 1 else None
     return {"requests": len(lat), "seconds": round(wall, 2), "rps": round(len(lat) / wall, 1),
             "p50_ms": pct(50), "p90_ms": pct(90), "p99_ms": pct(99), "max_ms": round(lat[-1], 2) if lat else None,
             "mean_ms": round(statistics.fmean(lat), 2) if lat else None,
-            "errors": len(errors), "error_kinds": sorted(set(errors))}
+            "errors": len(errors), "error_kinds": sorted(set(errors)), "paths": paths}
 
 
 def core(sample: list[dict], total: int) -> dict:
@@ -144,6 +177,7 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=2000, help="requests to send (bounded; default 2000)")
     ap.add_argument("--concurrency", type=int, default=1, help="parallel keep-alive connections (default 1)")
     ap.add_argument("--max-seconds", type=float, default=60, help="stop sending after this long (default 60)")
+    ap.add_argument("--mixed", action="store_true", help="mixed traffic (check, map, states, variables, health)")
     args = ap.parse_args()
     if not 1 <= args.requests <= 100_000 or not 1 <= args.concurrency <= 64:
         raise SystemExit("--requests must be 1..100000 and --concurrency 1..64")
@@ -155,11 +189,16 @@ def main() -> None:
     try:
         warm = max(50, args.requests // 20)
         drive(port, "POST", "/v1/check", bodies, warm, 1, args.max_seconds)
-        check = drive(port, "POST", "/v1/check", bodies, args.requests, args.concurrency, args.max_seconds)
+        traffic = mixed(bodies) if args.mixed else None
+        if traffic:  # the first request for each date computes the map, the states...: not the steady state
+            drive(port, "GET", "", [], len(traffic), 1, args.max_seconds, traffic)
+        check = drive(port, "POST", "/v1/check", bodies, args.requests, args.concurrency, args.max_seconds, traffic)
         floor = drive(port, "GET", "/healthz", [None], args.requests, args.concurrency, args.max_seconds)
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+    if args.mixed:
+        return report_mixed(args, check, floor)
     base = core(sample, args.requests)
 
     report = {"server": "keicar serve, 1 uvicorn worker, 127.0.0.1", "concurrency": args.concurrency,
@@ -178,6 +217,24 @@ def main() -> None:
     print(f"ratios          check p50 / floor p50 = {report['p50_vs_floor']}; p50 beyond the core work = "
           f"{report['p50_minus_core_ms']} ms; check p99 / core p99 = {report['p99_vs_core_p99']}")
     print(f"target (p99 < 20 ms, zero errors): {'met' if report['target_p99_under_20ms'] else 'NOT met'}")
+
+
+def report_mixed(args, traffic: dict, floor: dict) -> None:
+    ratio = round(traffic["p99_ms"] / floor["p99_ms"], 2)
+    met = ratio <= 10 and traffic["errors"] == 0 and floor["errors"] == 0
+    report = {"server": "keicar serve, 1 uvicorn worker, 127.0.0.1", "concurrency": args.concurrency,
+              "mixed": traffic, "floor_healthz": floor, "p99_vs_healthz_p99": ratio,
+              "target_p99_within_10x_healthz": met}
+    OUT.mkdir(exist_ok=True)
+    (OUT / "bench_web_mixed.json").write_text(json.dumps(report, indent=2))
+    print(f"mixed traffic   {traffic['requests']} requests, concurrency {args.concurrency}: {traffic['rps']} req/s, "
+          f"p50 {traffic['p50_ms']} ms, p99 {traffic['p99_ms']} ms, max {traffic['max_ms']} ms, "
+          f"errors {traffic['errors']} {traffic['error_kinds'] or ''}")
+    for path, r in (traffic["paths"] or {}).items():
+        print(f"  {path:22s} {r['requests']:6d} requests, p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms")
+    print(f"GET /healthz    same run, same concurrency: {floor['rps']} req/s, p50 {floor['p50_ms']} ms, "
+          f"p99 {floor['p99_ms']} ms, errors {floor['errors']}")
+    print(f"target (mixed p99 <= 10x healthz p99 = {ratio}x, zero errors): {'met' if met else 'NOT met'}")
 
 
 if __name__ == "__main__":

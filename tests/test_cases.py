@@ -12,7 +12,8 @@ from keicar.rules.registry import registry
 from keicar.answers.state import resolve_registered, resolve_state
 from keicar.inputs.vehicle import InputError, make_vehicle
 
-GOOD = load_cases("japan_eras.yaml") + load_cases("us_federal.yaml") + state_cases()
+GOOD = (load_cases("japan_eras.yaml") + load_cases("us_federal.yaml") + state_cases()
+        + load_cases("us/papers.yaml"))
 BAD = load_cases("bad_input.yaml")
 
 
@@ -53,7 +54,7 @@ def test_case_in_the_table_runner(case):
            "state": code, "registered": resolve_registered(norm(case.get("registered")), on,
                                                            vehicle.built_start, code)}
     names = [k for k in case["expect"] if k in REGISTRY]
-    cols = columns(law, [REGISTRY[n] for n in names], {})
+    cols = columns(law, [REGISTRY[n] for n in names], {"mode": None})  # an ocean shipment, as check
     got = pl.DataFrame([row], schema=ROW_SCHEMA).select(cols).row(0, named=True)
     for name in names:
         value = got[REGISTRY[name].column_name]

@@ -15,7 +15,7 @@ from keicar.answers.state import state_codes
 from keicar.inputs.vehicle import InputError
 from keicar.answers.statelaw import all_summaries, audit, record
 from keicar.present.statemap import svg
-from keicar.inputs.vehicle import InputError, make_vehicle
+from keicar.inputs.vehicle import make_vehicle
 
 LAW = default_law()
 CODES = state_codes(LAW)

@@ -20,6 +20,7 @@ from .engine.parameters import Law, default_law
 from keicar.answers.explanation import names, step, steps, variable_values
 from keicar.present.jsonout import plain
 from keicar.answers.papers import section as papers_section
+from keicar.answers.papers import state_basis as papers_state
 from keicar.rules.us import federal
 from keicar.rules.jp import kei as japan
 from keicar.answers.state import resolve_registered, resolve_state, state_block
@@ -140,6 +141,7 @@ def check(vehicle: Vehicle, on: Any = None, month_reading: str | None = None,
     if code is not None:
         result["state"] = state_block(ev, law, code, on_d, us, values)
         result["verdict"] += " " + result["state"]["sentence"]
+        result["papers"]["state"] = papers_state(result["state"])
     result["variables"] = values
     return result
 
@@ -349,6 +351,7 @@ def _state_inputs(schema, law: Law, constants: dict, temp, state, state_column, 
     if state in (None, "") and state_column is None:
         if registered_column is not None:
             raise InputError("registered_column", "a registration date needs a state; give state or state_column")
+        constants["state"] = constants["registered"] = None  # papers.required reads the (absent) state
         return set()
     if state not in (None, "") and state_column is not None:
         raise InputError("state", "give either state (one code) or state_column, not both")

@@ -59,15 +59,32 @@ def section(us_path: str, items: list[str], on: dt.date, mode: str = "ocean",
     }
 
 
+def state_basis(block: dict[str, Any]) -> dict[str, Any]:
+    """What the state steps of the list (``state_statuses`` in papers.yaml) followed: the
+    state's status for the vehicle on the date asked and its citations (``check``'s state block)."""
+    return {"code": block["code"], "name": block["name"], "status": block["status"],
+            "effective": block["effective"], "citations": block["citations"]}
+
+
 def for_vehicle(vehicle, on: dt.date, mode: str = "ocean", month_reading: str | None = None,
-                law: Law | None = None) -> dict[str, Any]:
-    """Checklist for a vehicle given only its build date and body."""
+                law: Law | None = None, state: str | None = None) -> dict[str, Any]:
+    """Checklist for a vehicle given only its build date and body; with ``state`` (a code or
+    name), its state steps follow the state's status for the vehicle on ``on``."""
     from keicar.rules.registry import registry
+    from keicar.answers.state import resolve_state, state_name
 
     law = law or default_law()
     reg = registry(law)
-    row = {**vehicle.row(), "on": on, "month_reading": month_reading, "mode": mode}
+    code = resolve_state(state, law)
+    row = {**vehicle.row(), "on": on, "month_reading": month_reading, "mode": mode, "state": code,
+           "registered": None}
     path = trace(law, row, reg["us.path"])["value"]
     required = trace(law, row, reg["papers.required"])["value"]
-    return {"on": on.isoformat(), "us_path": path,
-            **section(path, names(required), on, mode, law)}
+    out = {"on": on.isoformat(), "us_path": path, **section(path, names(required), on, mode, law)}
+    if code is not None:
+        status = trace(law, row, reg["state.status"])
+        cited = [r for r in status["reads"] if r["parameter"].endswith(".status")]
+        out["state"] = {"code": code, "name": state_name(law, code), "status": status["value"],
+                        "effective": cited[-1]["since"] if cited else None,
+                        "citations": [cited[-1]["citation"]] if cited and cited[-1]["citation"] else []}
+    return out

@@ -71,6 +71,8 @@ def papers(
     on: Optional[str] = typer.Option(None, help="The date asked, YYYY-MM-DD (default today)."),
     ocean: bool = typer.Option(True, "--ocean/--air", help="Ocean (default) or air shipment."),
     month_reading: Optional[str] = typer.Option(None, "--month-reading", help="end (default) or start."),
+    state: Optional[str] = typer.Option(None, "--state", help="US state or DC (code or name): its title steps "
+                                        "follow its rule (none where it refuses a title)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """The import paperwork for the vehicle's path (25-year or off-road), in order, cited."""
@@ -81,7 +83,7 @@ def papers(
 
     vehicle = make_vehicle(built=built, body=body, require_specs=False)
     on_d = resolve_on(on, default_law())
-    r = for_vehicle(vehicle, on_d, "ocean" if ocean else "air", resolve_reading(month_reading))
+    r = for_vehicle(vehicle, on_d, "ocean" if ocean else "air", resolve_reading(month_reading), state=state)
     if as_json:
         from .render import print_json
 
@@ -90,6 +92,10 @@ def papers(
     typer.echo(f"Path on {r['on']}: {r['us_path']}" + (f" — {r['path_description']}" if r["path_description"] else ""))
     if r["note"]:
         typer.echo(r["note"])
+    if r.get("state"):
+        st = r["state"]
+        typer.echo(f"State steps for {st['name']} ({st['code']}), status {st['status']} on {r['on']}"
+                   + (f"; {st['citations'][0]}" if st["citations"] else ""))
     for i, item in enumerate(r["items"], 1):
         form = f" [{item['form']}]" if item["form"] else ""
         conf = f" [{item['confidence']} confidence]" if item["confidence"] in ("low", "medium") else ""

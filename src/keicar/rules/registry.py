@@ -37,7 +37,10 @@ def _failed(at: E.Expr) -> E.Flags:
 
 def _papers(law: Law) -> E.Flags:
     """The papers.yaml items whose paths include the vehicle's path on the date asked (and
-    whose transport modes include the vehicle's, where an item names modes), by step."""
+    whose transport modes include the vehicle's, where an item names modes; and whose
+    ``state_statuses`` include the state's status for the vehicle, where an item names
+    statuses: no road title where the state refuses one), by step. Without a state the
+    status is ``unclear``, as ``state.status`` gives it."""
     node = law.node("us.federal.papers")
     # rules.federal.path -> the path names papers.yaml uses (names, not law)
     path = E.If(federal.path.eq("25-year"), E.Lit("road_25_year"),
@@ -51,6 +54,8 @@ def _papers(law: Law) -> E.Flags:
         if "modes" in child.children:
             modes = E.Param(f"us.federal.papers.{key}.modes", ON)
             cond = E.And((cond, E.Or((modes.is_null(), E.IsIn(mode, modes)))))
+        if "state_statuses" in child.children:
+            cond = E.And((cond, E.IsIn(S.status, E.Param(f"us.federal.papers.{key}.state_statuses", ON))))
         names.append(key)
         conds.append(cond)
     return E.Flags(tuple(names), tuple(conds))

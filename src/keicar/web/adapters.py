@@ -39,6 +39,12 @@ def _on(raw: Any) -> dt.date:
     return parse_date("on", raw) if raw not in (None, "") else dt.date.today()
 
 
+def law_key(on: str | None) -> tuple[str, dt.date]:
+    """(law version, date asked): all that the map, the states, a state's record and the
+    variables depend on (the web keeps them rendered by this key; the map's ETag)."""
+    return default_law().version, _on(on)
+
+
 def states(on: str | None) -> dict[str, Any]:
     """Every jurisdiction's answer on a date (``keicar states --json``)."""
     from keicar.answers.statelaw import all_summaries
@@ -108,6 +114,40 @@ def _json_name(option: re.Match, fields: dict) -> str:
     return name if name in fields else option.group()
 
 
+# ---------------------------------------------------------------- a small listing file
+
+#: the query fields of POST /v1/screen, as `keicar screen` names its options
+SCREEN_OPTIONS = ("on", "on_column", "month_reading", "entry_date", "state", "registered_column",
+                  "columns", "fx_jpy_per_usd", "map", "units")
+
+
+def screen(data: bytes, fmt: str, options: dict[str, Any], max_rows: int) -> dict[str, Any]:
+    """A small CSV or Parquet file screened as ``keicar screen`` screens it: the rows with every
+    variable its columns allow (or those of ``columns``), the rejected rows with their reasons,
+    the count of each reason, and the counts (read = written + rejected)."""
+    from ..batch.columns import FIELD, REASON
+    from ..batch.upload import records, screen_bytes
+
+    given = {k: v for k, v in options.items() if v not in (None, "", [])}
+    if "map" in given:  # repeated, as --map OLD=NEW
+        given["mapping"] = given.pop("map")
+    try:
+        rows, rejected, counts = screen_bytes(data, fmt, max_rows=max_rows, **given)
+    except InputError as exc:  # the core words its errors for the CLI: --state here is state
+        raise type(exc)(exc.field, _OPTION.sub(lambda m: _json_name(m, dict.fromkeys(SCREEN_OPTIONS)),
+                                               exc.message)) from None
+    reasons = (rejected.group_by(FIELD, REASON).len("count").sort(["count", FIELD, REASON],
+                                                                   descending=[True, False, False])
+               if rejected.height else None)
+    return {
+        "counts": {"read": counts.read, "written": counts.written, "rejected": counts.rejected},
+        "columns": rows.columns,
+        "rows": records(rows),
+        "rejects": records(rejected),
+        "reasons": reasons.to_dicts() if reasons is not None else [],
+    }
+
+
 # ---------------------------------------------------------------- the registry, the law, changes
 
 def variables(on: str | None) -> dict[str, Any]:
@@ -157,5 +197,5 @@ def changes_atom(since: str | None, until: str | None, state: str | None, self_u
     return atom(_changes(since, until, state)["changes"], self_url, dt.date.today())
 
 
-__all__ = ["InputError", "versions", "check", "states", "state", "us_map_svg",
-           "lookup", "calendar", "cost", "variables", "parameter", "changes", "changes_atom"]
+__all__ = ["InputError", "versions", "check", "states", "state", "us_map_svg", "law_key",
+           "lookup", "calendar", "cost", "screen", "variables", "parameter", "changes", "changes_atom"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Optional
 
@@ -10,9 +11,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
+from ..batch.upload import TooLarge
 from ..engine.parameters import LawError
 from keicar.present.jsonout import dumps
 from . import adapters, schemas
@@ -23,6 +26,13 @@ from .models import CheckRequest, CostRequest
 STATIC = Path(__file__).parent / "static"
 #: request bodies larger than this are refused (413); a check request is a few hundred bytes
 MAX_BODY_BYTES = 16 * 1024
+#: POST /v1/screen: a small listing file (larger files: `keicar screen`)
+SCREEN_MAX_BYTES = 5 * 1024 * 1024
+SCREEN_MAX_ROWS = 10_000
+#: the upload's content type -> its format
+SCREEN_TYPES = {"text/csv": "csv", "application/csv": "csv", "application/vnd.apache.parquet": "parquet",
+                "application/x-parquet": "parquet", "application/parquet": "parquet",
+                "application/octet-stream": None}  # either: a Parquet file starts with PAR1
 
 
 class JSON(JSONResponse):
@@ -66,6 +76,28 @@ class _Route(APIRoute):
         return route
 
 
+class Rendered:
+    """Answers that depend only on the law version and the date asked (the map, the states, a
+    state's record, the variables), rendered once and kept as bytes, the least recently asked dropped past
+    ``size``: a hit is answered on the event loop without a thread hand-off or JSON encoding;
+    a miss is computed in a worker thread. Errors are not kept."""
+
+    def __init__(self, size: int = 128):
+        self.size = size
+        self.kept: OrderedDict[tuple, bytes] = OrderedDict()
+
+    async def get(self, key: tuple, make) -> bytes:
+        body = self.kept.get(key)
+        if body is not None:
+            self.kept.move_to_end(key)  # the least recently asked goes first
+            return body
+        body = await run_in_threadpool(make)
+        self.kept[key] = body  # one event loop: no lock needed here
+        while len(self.kept) > self.size:
+            self.kept.popitem(last=False)
+        return body
+
+
 BAD_INPUT = {"model": schemas.Error, "description": "Bad input: `field` names it, `error` says what is accepted."}
 
 
@@ -92,10 +124,15 @@ def create_app() -> FastAPI:
         default_response_class=JSON,
     )
     app.router.route_class = _Route
+    rendered = Rendered()
 
     @app.exception_handler(adapters.InputError)
     async def _input_error(request: Request, exc: adapters.InputError) -> Response:
         return error_response(422, exc.field, f"{exc.field}: {exc.message}")
+
+    @app.exception_handler(TooLarge)
+    async def _too_many_rows(request: Request, exc: TooLarge) -> Response:
+        return error_response(413, exc.field, f"{exc.field}: {exc.message}")
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
@@ -139,21 +176,32 @@ def create_app() -> FastAPI:
 
     @app.get("/v1/states", tags=["states"], responses=_documented(schemas.StatesAnswer),
              summary="Every state's rule for kei vehicles on a date")
-    def states(on: Optional[str] = DATE_Q) -> JSON:
-        return _answer(adapters.states(on))
+    async def states(on: Optional[str] = DATE_Q) -> Response:
+        body = await rendered.get(("states", *adapters.law_key(on)), lambda: _answer(adapters.states(on)).body)
+        return Response(body, media_type="application/json")
 
     @app.get("/v1/states/{code}", tags=["states"], responses=_documented(schemas.StateRecord),
              summary="One state's rule on a date, with its history and sources")
-    def state(code: str = PathParam(..., max_length=8, description="Two letters, e.g. TX"),
-              on: Optional[str] = DATE_Q) -> JSON:
-        return _answer(adapters.state(code, on))
+    async def state(code: str = PathParam(..., max_length=8, description="Two letters, e.g. TX"),
+                    on: Optional[str] = DATE_Q) -> Response:
+        body = await rendered.get(("state", code, *adapters.law_key(on)),
+                                  lambda: _answer(adapters.state(code, on)).body)
+        return Response(body, media_type="application/json")
 
     @app.get("/v1/map.svg", tags=["states"], response_class=Response, responses={
                  200: {"content": {"image/svg+xml": {"schema": {"type": "string"}}}, "description": "The map."},
+                 304: {"description": "Not modified (If-None-Match gave the map's ETag)."},
                  422: BAD_INPUT},
              summary="The US map coloured by status on a date (SVG; one element per state, id=\"state-XX\")")
-    def us_map(on: Optional[str] = DATE_Q) -> Response:
-        return Response(adapters.us_map_svg(on), media_type="image/svg+xml")
+    async def us_map(request: Request, on: Optional[str] = DATE_Q) -> Response:
+        version, on_d = adapters.law_key(on)
+        # the same law and date give the same map; without a date it changes at midnight
+        headers = {"etag": f'"{__version__}-{version}-{on_d}"',
+                   "cache-control": "public, max-age=86400" if on else "public, max-age=300"}
+        if request.headers.get("if-none-match") == headers["etag"]:
+            return Response(status_code=304, headers=headers)
+        body = await rendered.get(("map", version, on_d), lambda: adapters.us_map_svg(on).encode("utf-8"))
+        return Response(body, media_type="image/svg+xml", headers=headers)
 
     @app.get("/v1/lookup/{code}", tags=["catalog"], responses=_documented(schemas.LookupAnswer),
              summary="What the catalog knows about a chassis code")
@@ -174,12 +222,50 @@ def create_app() -> FastAPI:
         return _answer(adapters.cost(fields, mode=req.mode()),
                        blame="fx_jpy_per_usd" if "fx_jpy_per_usd" in fields else REQUEST_BODY)
 
+    @app.post("/v1/screen", tags=["vehicle"], summary="Screen a small CSV or Parquet listing file, as keicar screen",
+              responses={**_documented(schemas.ScreenAnswer, status_413=True),
+                         415: {"model": schemas.Error, "description": "Not a CSV or Parquet content type."}},
+              openapi_extra={"requestBody": {"required": True, "description": (
+                  f"The file itself as the body (at most {SCREEN_MAX_BYTES // (1024 * 1024)} MiB and "
+                  f"{SCREEN_MAX_ROWS:,} rows): CSV with a header row, or Parquet. Columns as `keicar screen` "
+                  "reads them: built, body, length_mm, width_mm, height_mm, cc, stroke, ev_kw; optional "
+                  "state, registered, price_usd (or price_jpy), freight_usd, ... As application/octet-stream, "
+                  "a body starting with PAR1 is read as Parquet, any other as CSV."),
+                  "content": {"text/csv": {"schema": {"type": "string"}},
+                              "application/vnd.apache.parquet": {"schema": {"type": "string", "format": "binary"}},
+                              "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
+    async def screen(request: Request,
+                     on: Optional[str] = DATE_Q,
+                     on_column: Optional[str] = Query(None, max_length=64, description="A column of dates asked, one per row (instead of on)."),
+                     month_reading: Optional[str] = Query(None, max_length=32, description="Month-only build dates: end (default) or start."),
+                     entry_date: Optional[str] = Query(None, max_length=64, description="US customs entry date, YYYY-MM-DD (default: the date asked)."),
+                     state: Optional[str] = Query(None, max_length=64, description="One US state for every row (a file without a state column)."),
+                     registered_column: Optional[str] = Query(None, max_length=64, description="A column of first registration dates in the state."),
+                     columns: Optional[str] = Query(None, max_length=2000, description="The variables to add, comma-separated (default: every one the columns allow)."),
+                     fx_jpy_per_usd: Optional[str] = Query(None, max_length=64, description="Yen per US dollar, for a price_jpy column."),
+                     map: Optional[list[str]] = Query(None, max_length=200, description="Rename a column: OLD=NEW, e.g. year_built=built (repeat for more)."),
+                     units: Optional[list[str]] = Query(None, max_length=64, description="Units of the file: length|width|height|dimensions=mm|cm|m|in|ft, cc=cc|l|ci, ev_kw=kw|hp|ps (repeat for more).")) -> JSON:
+        """The rows with the registry's variables as columns (every one the file's columns allow,
+        like `keicar screen`), the rejected rows with the field and reason, how many rows each
+        reason rejected, and the counts: read = written + rejected."""
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind not in SCREEN_TYPES:
+            return error_response(415, "content-type", f"content-type: {kind[:64] or 'missing'!s} is not accepted; "
+                                                       f"send text/csv or application/vnd.apache.parquet")
+        data = await request.body()
+        fmt = SCREEN_TYPES[kind] or ("parquet" if data.startswith(b"PAR1") else "csv")
+        options = dict(on=on, on_column=on_column, month_reading=month_reading, entry_date=entry_date,
+                       state=state, registered_column=registered_column, columns=columns,
+                       fx_jpy_per_usd=fx_jpy_per_usd, map=map, units=units)
+        return _answer(await run_in_threadpool(adapters.screen, data, fmt, options, SCREEN_MAX_ROWS))
+
     # ------------------------------------------------------------ the registry, the law, changes
 
     @app.get("/v1/variables", tags=["law"], responses=_documented(schemas.VariablesAnswer),
              summary="Every answer keicar computes: name, label, type, inputs, provision")
-    def variables(on: Optional[str] = DATE_Q) -> JSON:
-        return _answer(adapters.variables(on))
+    async def variables(on: Optional[str] = DATE_Q) -> Response:
+        body = await rendered.get(("variables", *adapters.law_key(on)), lambda: _answer(adapters.variables(on)).body)
+        return Response(body, media_type="application/json")
 
     @app.get("/v1/parameters/{path}", tags=["law"], responses=_documented(schemas.ParameterAnswer),
              summary="One law parameter: every dated value with its references")
@@ -218,5 +304,5 @@ def create_app() -> FastAPI:
         return FileResponse(STATIC / "docs.html")
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.add_middleware(Guard, max_body=MAX_BODY_BYTES)
+    app.add_middleware(Guard, max_body=MAX_BODY_BYTES, limits={"/v1/screen": SCREEN_MAX_BYTES})
     return app

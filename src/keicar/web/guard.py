@@ -17,9 +17,12 @@ HEADERS = [
 
 
 class Guard:
-    def __init__(self, app, max_body: int):
+    """``max_body``: the limit of every request body; ``limits``: larger limits by path (an upload)."""
+
+    def __init__(self, app, max_body: int, limits: dict[str, int] | None = None):
         self.app = app
         self.max_body = max_body
+        self.limits = limits or {}
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -38,9 +41,10 @@ class Guard:
 
         if scope["method"] not in ("POST", "PUT", "PATCH"):
             return await self.app(scope, receive, send_with_headers)
+        limit = self.limits.get(scope.get("path", ""), self.max_body)
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body):
-            return await self._too_large(send_with_headers)
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            return await self._too_large(send_with_headers, limit)
         # read the body here, bounded, so a client cannot stream more than the limit
         chunks, size = [], 0
         while True:
@@ -49,8 +53,8 @@ class Guard:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_body:
-                return await self._too_large(send_with_headers)
+            if size > limit:
+                return await self._too_large(send_with_headers, limit)
             chunks.append(chunk)
             if not message.get("more_body"):
                 break
@@ -65,9 +69,9 @@ class Guard:
 
         await self.app(scope, replay, send_with_headers)
 
-    async def _too_large(self, send):
+    async def _too_large(self, send, limit: int):
         payload = json.dumps({"field": "request_body",
-                              "error": f"request_body: larger than the limit of {self.max_body} bytes"}).encode()
+                              "error": f"request_body: larger than the limit of {limit} bytes"}).encode()
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/json"),
                                 (b"content-length", str(len(payload)).encode())]})

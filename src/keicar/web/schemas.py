@@ -10,7 +10,7 @@ fields may be added: every object allows extra properties.
 
 from __future__ import annotations
 
-from typing import Optional, Union
+from typing import Any, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -102,9 +102,9 @@ class Vehicle(_Out):
 
 
 class Kei(_Out):
-    is_kei: Optional[bool]
+    is_kei: bool = Field(description="Kei under the standard in force when built (false where an input is missing).")
     regime: Optional[str] = Field(description="The kei standard in force when built (its start date).")
-    is_kei_today: Optional[bool]
+    is_kei_today: bool = Field(description="Kei under the standard in force on the date asked.")
     regime_today: Optional[str]
     failed: list[str]
     failed_today: list[str]
@@ -117,9 +117,9 @@ class Kei(_Out):
 class US(_Out):
     nhtsa_eligible_from: Optional[str]
     epa_eligible_from: Optional[str]
-    importable: Optional[bool]
+    importable: bool
     path: str
-    road_legal_import: Optional[bool]
+    road_legal_import: bool
     month_reading: str
     checks: list[Step]
     notes: list[str]
@@ -133,7 +133,7 @@ class Import(_Out):
     country: str
     name: str
     eligible_from: Optional[str]
-    importable: Optional[bool]
+    importable: bool
     path: str
     checks: list[Step]
     notes: list[str]
@@ -153,12 +153,23 @@ class Paper(_Out):
     confidence: Confidence
 
 
+class PapersState(_Out):
+    """The state status the state steps followed (no road title where the state refuses one)."""
+
+    code: str
+    name: str
+    status: str
+    effective: Optional[str] = Field(description="The day the status value took effect, YYYY-MM-DD.")
+    citations: list[str]
+
+
 class Papers(_Out):
     path: Optional[str]
     path_description: Optional[str]
     mode: str
     items: list[Paper]
     note: Optional[str]
+    state: Optional[PapersState] = Field(None, description="With a state: the status its steps followed.")
 
 
 class Scheduled(_Out):
@@ -506,3 +517,28 @@ class ChangesAnswer(Versions):
     state: Optional[str]
     count: int
     changes: list[Change]
+
+
+# ---------------------------------------------------------------- /v1/screen
+
+class ScreenCounts(_Out):
+    read: int = Field(description="Rows in the file.")
+    written: int = Field(description="Rows screened (in `rows`).")
+    rejected: int = Field(description="Rows refused (in `rejects`); read = written + rejected.")
+
+
+class RejectReason(_Out):
+    field: str = Field(description="The column at fault.")
+    reason: str = Field(description="What was wrong, as in `rejects`.")
+    count: int = Field(description="Rows rejected for it.")
+
+
+class ScreenAnswer(Versions):
+    """A small listing file screened as `keicar screen` screens it."""
+
+    counts: ScreenCounts
+    columns: list[str] = Field(description="The columns of `rows`, in order: the file's, then the variables'.")
+    rows: list[dict[str, Any]] = Field(description="The screened rows: the file's columns and one column per "
+                                                   "variable (`keicar variables`), `row` the row number read.")
+    rejects: list[dict[str, Any]] = Field(description="The rejected rows: `row`, `field`, `reason`, then the file's columns.")
+    reasons: list[RejectReason] = Field(description="Each reason with how many rows it rejected, most first.")
