@@ -340,8 +340,8 @@ function saveToAddress() {
   history.replaceState(null, "", `${location.pathname}?${q}#check`);
 }
 
-function restoreFromAddress() {
-  const q = new URLSearchParams(location.search);
+function restoreFromAddress(search) {
+  const q = new URLSearchParams(search);
   let any = false;
   for (const k of [...CHECK_FIELDS, ...COST_FIELDS]) {
     if (!q.has(k)) continue;
@@ -651,6 +651,7 @@ function renderCalendar(d) {
 // ------------------------------------------------------------------ start
 
 document.addEventListener("DOMContentLoaded", async () => {
+  const shared = location.search;  // the inputs of a shared answer, read before any check rewrites them
   $("on").value = today();
   $("map-on").value = today();
   $("cal-month").value = today().slice(0, 7);
@@ -671,5 +672,6 @@ document.addEventListener("DOMContentLoaded", async () => {
   loadCalendar();
   await Promise.all([loadLabels(), loadStates()]);
   $("basis-key").replaceChildren(basisKey());
-  if (restoreFromAddress()) onCheck(new Event("submit"));
+  // a check asked meanwhile wins over the shared one
+  if (pending.check === undefined && restoreFromAddress(shared)) onCheck(new Event("submit"));
 });
