@@ -182,6 +182,15 @@ def show_map_on(driver, day: str):
     assert shown == "svg", shown
 
 
+def click_state(driver, code: str) -> bool:
+    from selenium.webdriver.common.by import By
+
+    state = driver.find_element(By.ID, f"state-{code}")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", state)
+    state.click()
+    return True
+
+
 def test_map_click_shows_the_state(server, browser):
     from selenium.webdriver.common.by import By
 
@@ -189,13 +198,7 @@ def test_map_click_shows_the_state(server, browser):
     show_map_on(browser, "2026-11-24")
     # the first map (today's) may still be replaced by this date's: click inside waits
 
-    def click_texas(d):
-        state = d.find_element(By.ID, "state-TX")
-        d.execute_script("arguments[0].scrollIntoView({block: 'center'})", state)
-        state.click()
-        return True
-
-    wait_for(browser, click_texas)
+    wait_for(browser, lambda d: click_state(d, "TX"))
     title = wait_for(browser, lambda d: (t := d.find_element(By.ID, "state-title").text) and t)
     assert "Texas" in title and "2026-11-24" in title
     assert wait_for(browser, lambda d: "selected" in d.find_element(By.ID, "state-TX").get_attribute("class"))
@@ -527,13 +530,7 @@ def test_map_and_a_state_at_both_widths(server, browser, width):
     assert len(browser.find_elements(By.CSS_SELECTOR, "#map ul.legend")) == 1
     shot(browser, f"map-{width}.png", width)
 
-    def click_texas(d):
-        state = d.find_element(By.ID, "state-TX")
-        d.execute_script("arguments[0].scrollIntoView({block: 'center'})", state)
-        state.click()
-        return True
-
-    wait_for(browser, click_texas)
+    wait_for(browser, lambda d: click_state(d, "TX"))
     wait_for(browser, lambda d: "Texas" in d.find_element(By.ID, "state-title").text)
     detail = browser.find_element(By.ID, "state-detail").text
     assert "may be registered and driven on any road" in detail and "kei cars and kei trucks/vans alike" in detail
