@@ -420,8 +420,9 @@ def test_search_fills_the_form_and_an_off_road_truck_is_not_green(server, browse
     # what the catalog knows is filled in; what it does not is said, not shown as a value
     assert browser.find_element(By.ID, "length_mm").get_attribute("value") == "3395"
     assert browser.find_element(By.ID, "height_mm").get_attribute("value") == ""
-    assert "yours?" in browser.find_element(By.ID, "height_mm").get_attribute("placeholder")
-    assert "1999-05 to 2009-12" in browser.find_element(By.ID, "built").get_attribute("placeholder")
+    assert browser.find_element(By.ID, "hint-height_mm").text == "not in the catalog: give yours"
+    assert browser.find_element(By.ID, "hint-length_mm").text == "from the catalog"
+    assert "1999-05 to 2009-12 (a range)" in browser.find_element(By.ID, "hint-built").text
     fill(browser, {"built": "2003-06", "height_mm": "1765", "on": "2026-11-30"})
     plain = submit(browser)
     assert plain.get_attribute("data-tone") == "off_road"
@@ -442,7 +443,8 @@ def test_a_range_in_the_catalog_is_marked_as_one(server, browser, width):
     out = wait_for(browser, lambda d: (t := d.find_element(By.ID, "lookup-out").text) and "Carry" in t and t)
     assert "1755–1800 (a range)" in out
     assert browser.find_element(By.ID, "height_mm").get_attribute("value") == ""
-    assert browser.find_element(By.ID, "height_mm").get_attribute("placeholder") == "1755–1800 (a range): yours?"
+    assert browser.find_element(By.ID, "hint-height_mm").text == "catalog: 1755–1800 (a range); give yours"
+    assert browser.find_element(By.ID, "height_mm").get_attribute("aria-describedby") == "hint-height_mm"
 
 
 def test_check_with_state_and_cost_is_cited_and_shared_by_its_address(server, browser, width):

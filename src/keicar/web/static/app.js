@@ -195,6 +195,7 @@ function renderCheck(r, plain, cost) {
     parts.push(el("p", {class: "note", id: "from-catalog"},
       `From the catalog (${cat.code}: ${cat.generations.join("; ")}): ${filled || "nothing"}.`));
   }
+  for (const w of (r.vehicle && r.vehicle.warnings) || []) parts.push(el("p", {class: "note warning"}, `⚠ ${w}`));
   if (r.state) parts.push(stateBlock(r.state));
   if (cost) parts.push(cost.ok ? costBlock(cost.data) : el("p", {class: "error", id: "cost-error"}, cost.data.error));
   if (r.papers && (r.papers.items || []).length) parts.push(papersList(r.papers));
@@ -399,25 +400,45 @@ function catalogValue(raw) {
   return {kind: "alternatives", text: `${s.split("|").join(" or ")} (alternatives)`};
 }
 
+/** A line under a field saying where its value comes from, or what the catalog knows instead. */
+function setHint(input, text) {
+  const id = `hint-${input.id}`;
+  let hint = document.getElementById(id);
+  if (!text) { if (hint) hint.remove(); return; }
+  if (!hint) {
+    hint = el("small", {class: "catalog-hint", id});
+    input.after(hint);
+  }
+  hint.textContent = text;
+  if (!input.getAttribute("aria-invalid")) input.setAttribute("aria-describedby", id);
+}
+
 /** Fill the form with what the catalog knows of one generation; ranges are said, never guessed. */
 function useGeneration(g, code) {
   $("chassis").value = code;
   const bodies = [].concat(g.body_type || []);
   if (bodies.length === 1 && !$("body").value) $("body").value = bodies[0];
+  const unverified = g.unverified_fields || [];
   for (const [from, to] of SPEC_FIELDS) {
     const input = $(to);
     const v = catalogValue(g[from]);
     delete input.dataset.catalog;
     input.placeholder = "";
-    if (v.kind === "one") { input.value = v.value; input.dataset.catalog = v.value; }
-    else {
+    input.oninput = () => { if (input.value !== input.dataset.catalog) setHint(input, ""); };
+    if (v.kind === "one") {
+      input.value = v.value;
+      input.dataset.catalog = v.value;
+      setHint(input, `from the catalog${unverified.includes(from) ? " (unverified)" : ""}`);
+    } else {
       if (input.dataset.filled === "1") input.value = "";
-      input.placeholder = v.kind === "none" ? "not in the catalog: yours?" : `${v.text}: yours?`;
+      input.placeholder = "yours?";
+      setHint(input, v.kind === "none" ? "not in the catalog: give yours" : `catalog: ${v.text}; give yours`);
     }
     input.dataset.filled = v.kind === "one" ? "1" : "";
   }
-  if (!$("built").value && g.production_start) {
-    $("built").placeholder = `built ${g.production_start} to ${g.production_end || "now"}: yours?`;
+  if (g.production_start) {
+    if (!$("built").value) $("built").placeholder = "yours?";
+    setHint($("built"), `catalog: built ${g.production_start} to ${g.production_end || "now"} (a range); give yours`);
   }
 }
 
@@ -438,45 +459,71 @@ function generationCard(g, code, many) {
 }
 
 /** Lookup, search and calendar answers come from the catalog (keicar.catalog, keicar.eligibility).
- * A search answer may list generations or matches holding one; both are read. */
+ * A look-up answer lists generations with their specs; a search answer lists matches (make, model,
+ * codes, build years), whose specs a look-up of the match's code gives. Both shapes are read. */
 function generationsOf(d) {
-  const list = d.generations || d.results || d.matches || d.items || [];
-  return list.map((m) => ({g: m.generation && typeof m.generation === "object" ? m.generation : m,
-    code: m.code || m.chassis_code || null}));
+  return (d.generations || []).map((g) => ({g, code: d.code || [].concat(g.chassis_codes || [])[0]}));
+}
+
+/** Show what the catalog knows of a code and fill the form when it is one generation. */
+async function lookupAndFill(code, make, t) {
+  const out = $("lookup-out");
+  const q = make ? `?make=${encodeURIComponent(make)}` : "";
+  const res = await api("GET", `/v1/lookup/${encodeURIComponent(code)}${q}`);
+  if (t !== undefined && stale("lookup", t)) return;
+  out.hidden = false;
+  if (!res.ok) { out.replaceChildren(el("p", {}, res.data.error)); return; }
+  const found = generationsOf(res.data);
+  if (!found.length) {
+    out.replaceChildren(el("p", {}, `${code}: not in the catalog.`,
+      (res.data.suggestions || []).length ? ` Nearest codes: ${res.data.suggestions.join(", ")}.` : ""));
+    return;
+  }
+  out.replaceChildren(el("div", {},
+    el("p", {}, found.length === 1 ? "Found: the form is filled with what the catalog knows; ranges are left for you."
+      : `${found.length} generations use ${code}: pick one to fill the form.`),
+    found.map(({g, code: c}) => generationCard(g, c, found.length > 1)),
+    el("p", {class: "small muted"}, res.data.build_date_note || "")));
+  if (found.length === 1) useGeneration(found[0].g, found[0].code);
+  const buttons = [...out.querySelectorAll(".use-generation")];
+  buttons.forEach((b, i) => b.addEventListener("click", () => {
+    useGeneration(found[i].g, b.dataset.code);
+    b.textContent = `Using ${b.dataset.code}`;
+  }));
+}
+
+/** Search matches (GET /v1/search): one clear match is looked up and filled; several are listed. */
+function showMatches(d, query, t) {
+  const out = $("lookup-out");
+  const matches = d.matches || d.results || [];
+  const codeOf = (m) => m.code || [].concat(m.chassis_codes || [])[0];
+  if (!matches.length) { out.hidden = false; out.replaceChildren(el("p", {}, `${query}: nothing in the catalog matches.`)); return; }
+  const clear = matches.length === 1 || (matches[0].score >= 100 && !(matches[1].score >= 100));
+  if (clear) { lookupAndFill(codeOf(matches[0]), matches[0].make, t); return; }
+  out.hidden = false;
+  out.replaceChildren(el("div", {},
+    el("p", {}, `${matches.length} matches for “${query}”: pick one to fill the form.`),
+    el("ul", {class: "matches"}, matches.slice(0, 12).map((m) => el("li", {},
+      el("button", {type: "button", class: "secondary use-match", "data-code": codeOf(m), "data-make": m.make || ""},
+        `Use ${codeOf(m)}`),
+      ` ${m.label || `${m.make} ${m.model}`}`,
+      el("span", {class: "muted"}, ` — built ${m.production_start || "?"} to ${m.production_end || "now"}` +
+        (m.body && m.body.length ? `, ${[].concat(m.body).join("/")}` : "") +
+        ` [${[].concat(m.chassis_codes || []).join(", ")}]`))))));
+  for (const b of out.querySelectorAll(".use-match")) {
+    b.addEventListener("click", () => lookupAndFill(b.dataset.code, b.dataset.make || null));
+  }
 }
 
 async function onLookup() {
   const query = $("chassis").value.trim();
-  const out = $("lookup-out");
   if (!query) return;
   const t = ticket("lookup");
-  let res = await api("GET", `/v1/search?q=${encodeURIComponent(query)}`);
-  if (!res.ok && (res.status === 404 || res.status === 405)) {  // no search on this server: a code look-up
-    res = await api("GET", `/v1/lookup/${encodeURIComponent(query)}`);
-  }
+  const res = await api("GET", `/v1/search?q=${encodeURIComponent(query)}`);
   if (stale("lookup", t)) return;
-  out.hidden = false;
-  if (!res.ok) { out.textContent = res.data.error; return; }
-  const found = generationsOf(res.data);
-  if (!found.length) {
-    out.replaceChildren(el("p", {}, `${query}: not in the catalog.`,
-      (res.data.suggestions || []).length ? ` Nearest codes: ${res.data.suggestions.join(", ")}.` : ""));
-    return;
-  }
-  const code = (g, c) => c || res.data.code || [].concat(g.chassis_codes || [])[0];
-  out.replaceChildren(el("div", {},
-    el("p", {}, found.length === 1 ? `Found: the form is filled with what the catalog knows; ranges are left for you.`
-      : `${found.length} matches: pick one to fill the form.`),
-    found.slice(0, 12).map(({g, code: c}) => generationCard(g, code(g, c), found.length > 1)),
-    el("p", {class: "small muted"}, res.data.build_date_note || "")));
-  if (found.length === 1) useGeneration(found[0].g, code(found[0].g, found[0].code));
-  for (const b of out.querySelectorAll(".use-generation")) {
-    b.addEventListener("click", () => {
-      const i = [...out.querySelectorAll(".use-generation")].indexOf(b);
-      useGeneration(found[i].g, b.dataset.code);
-      b.textContent = `Using ${b.dataset.code}`;
-    });
-  }
+  if (res.ok && (res.data.matches || res.data.results)) { showMatches(res.data, query, t); return; }
+  // no search on this server (404), or it refused the text: look the text up as a code
+  await lookupAndFill(query, null, t);
 }
 
 // ------------------------------------------------------------------ states and map
