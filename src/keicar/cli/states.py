@@ -160,7 +160,9 @@ def show_state_block(console, block: dict) -> None:
                                     f"({L.citation(item['citation'])})")
                       + "[/dim]")
     for ch in block.get("scheduled", [])[:5]:
-        console.print("[cyan]" + esc(f"Scheduled {ch['date']}: {ch['parameter']} → {ch['value']} ({ch['citation']})")
+        value = L.word(L.STATUS, ch["value"]) if ch["parameter"].endswith("status") else ch["value"]
+        console.print("[cyan]" + esc(f"Scheduled {ch['date']}: {L.word(L.STATE_FIELD, ch['parameter'])} → {value} "
+                                     f"({L.citation(ch['citation'])})")
                       + "[/cyan]")
 
 

@@ -77,6 +77,24 @@ RULE = {
     "conditions_not_checked": "other conditions",
 }
 
+#: a state's parameters (law/us/states/XX.yaml), as its scheduled changes name them
+STATE_FIELD = {
+    "status": "status",
+    "max_posted_speed_mph": "highest posted speed of roads allowed (mph)",
+    "interstates": "interstates allowed",
+    "registration_class": "registered as",
+    "definition.body": "bodies the class covers",
+    "definition.conditions_not_checked": "other conditions of the class",
+    "definition.max_displacement_cc": "largest engine of the class (cc)",
+    "definition.max_ev_kw": "strongest electric motor of the class (kW)",
+    "definition.max_length_in": "longest vehicle of the class (inches)",
+    "definition.max_width_in": "widest vehicle of the class (inches)",
+    "definition.max_height_in": "tallest vehicle of the class (inches)",
+    "grandfather.registered_before": "earlier rule kept for vehicles first registered before",
+    "grandfather.status": "status kept by those vehicles",
+}
+STATE_FIELD.update({f"car.{k}": f"kei cars: {v}" for k, v in list(STATE_FIELD.items())})
+
 #: papers.required: the import papers (law/us/federal/papers.yaml)
 PAPER = {
     "bill_of_sale": "Bill of sale",
@@ -129,7 +147,7 @@ def word(table: dict, value: Any) -> str:
     found = table.get(value)
     if isinstance(found, tuple):
         return found[0]
-    return found if found is not None else str(value).replace("_", " ").replace("-", " ")
+    return found if found is not None else re.sub(r"[_.-]", " ", str(value))
 
 
 def tables() -> dict[str, Any]:
@@ -138,6 +156,6 @@ def tables() -> dict[str, Any]:
         "path": PATH, "status": STATUS, "applies_to": APPLIES_TO, "status_from": STATUS_FROM,
         "confidence": CONFIDENCE,
         "basis": {k: {"name": n, "meaning": m, "weak": k in WEAK_BASIS} for k, (n, m) in BASIS.items()},
-        "rule": RULE, "paper": PAPER, "stage": STAGE, "month_reading": MONTH_READING, "tone": TONE,
+        "rule": RULE, "state_field": STATE_FIELD, "paper": PAPER, "stage": STAGE, "month_reading": MONTH_READING, "tone": TONE,
         "citation_asides": CITATION_ASIDES,
     }

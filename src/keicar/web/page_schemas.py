@@ -38,6 +38,7 @@ class LabelsAnswer(Versions):
     confidence: dict[str, str]
     basis: dict[str, Basis]
     rule: dict[str, str]
+    state_field: dict[str, str] = Field(description="A state's parameters, as scheduled changes name them.")
     paper: dict[str, str]
     stage: dict[str, str]
     month_reading: dict[str, str]

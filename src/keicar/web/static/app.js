@@ -98,7 +98,7 @@ function chip(label, passed, detail) {
 }
 
 // Words for identifiers (GET /v1/labels, from keicar.present.labels): no field name reaches people.
-let LABELS = {path: {}, status: {}, applies_to: {}, status_from: {}, confidence: {}, basis: {}, rule: {},
+let LABELS = {path: {}, status: {}, applies_to: {}, status_from: {}, confidence: {}, basis: {}, rule: {}, state_field: {},
   paper: {}, stage: {}, month_reading: {}, tone: {}, citation_asides: null};
 let ASIDES = null;
 
@@ -107,7 +107,7 @@ function words(table, value) {
   if (value === null || value === undefined || value === "") return "—";
   const found = (LABELS[table] || {})[value];
   if (found && typeof found === "object") return found.name;
-  return found !== undefined ? found : String(value).replace(/[_-]/g, " ");
+  return found !== undefined ? found : String(value).replace(/[_.-]/g, " ");
 }
 
 /** A source's title as people see it: without asides about mirrors (labels.citation). */
@@ -179,6 +179,15 @@ function renderCheck(r, plain, cost) {
   const out = $("result");
   const kei = r.kei, us = r.us;
   const parts = [];
+  const v = r.vehicle || {};
+  const size = [v.length_mm, v.width_mm, v.height_mm].every((x) => x != null) ? `${v.length_mm} × ${v.width_mm} × ${v.height_mm} mm` : null;
+  parts.push(el("p", {class: "small muted", id: "inputs-summary"}, "Checked: " + [
+    v.make || v.model ? [v.make, v.model].filter(Boolean).join(" ") : null,
+    v.catalog ? `chassis ${v.catalog.code}` : null, `built ${v.built || v.built_end}`, v.body,
+    size, v.cc != null ? `${v.cc} cc` : null, v.ev_kw != null ? `${v.ev_kw} kW motor` : null,
+    r.state ? `in ${r.state.name}` : null, r.state && r.state.grandfather && r.state.grandfather.registered
+      ? `first registered there ${r.state.grandfather.registered}` : null,
+    `asked on ${r.on}`].filter(Boolean).join(", ") + "."));
   if (plain) parts.push(plainBox(plain));
   parts.push(el("p", {class: "small share"}, el("a", {href: location.href, id: "share-link"}, "Link to this answer"),
     " (the address holds the inputs) · ", el("a", {href: "#", id: "print-link"}, "Print")));
@@ -638,7 +647,9 @@ function renderState(d) {
   if (meta.notes) parts.push(el("details", {}, el("summary", {}, "About this record"), el("p", {class: "small"}, meta.notes)));
   if ((d.scheduled || []).length) {
     parts.push(el("h4", {}, "Scheduled"), el("ul", {}, d.scheduled.map((c) =>
-      el("li", {}, el("strong", {}, c.date || ""), ` ${c.parameter || ""}: ${fmt(c.value)}`, c.citation ? el("span", {class: "muted"}, ` (${cite(c.citation)})`) : null))));
+      el("li", {}, el("strong", {}, c.date || ""), ` ${words("state_field", c.parameter)}: ` +
+        (/(^|\.)(grandfather\.)?status$/.test(c.parameter || "") ? words("status", c.value) : fmt(c.value)),
+        c.citation ? el("span", {class: "muted"}, ` (${cite(c.citation)})`) : null))));
   }
   if ((d.history || []).length) {
     parts.push(el("h4", {}, "History"), el("ol", {class: "history"}, d.history.map((h) =>
