@@ -162,7 +162,8 @@ def test_typed_markup_is_shown_as_text_never_run(server, browser):
     browser.get(server + "/")
     fill(browser, {**TRUCK, "height_mm": payload})
     browser.find_element(By.ID, "check-btn").click()
-    wait_for(browser, lambda d: "height_mm" in d.find_element(By.ID, "check-error").text)
+    # the field is named by its label, as people read it
+    wait_for(browser, lambda d: d.find_element(By.ID, "check-error").text.startswith("Height: "))
     box = browser.find_element(By.ID, "check-error")
     assert payload in box.text  # shown literally
     assert box.find_elements(By.CSS_SELECTOR, "script, img") == []
@@ -509,7 +510,8 @@ def test_bad_input_is_shown_beside_its_field(server, browser, width):
     fill(browser, {**TRUCK, "built": "1999-13"})
     browser.find_element(By.ID, "check-btn").click()
     msg = wait_for(browser, lambda d: d.find_elements(By.ID, "error-built"))[0]
-    assert "no month 13" in msg.text
+    assert msg.text == "'1999-13' has no month 13; use YYYY-MM"
+    assert browser.find_element(By.ID, "check-error").text == "Built: '1999-13' has no month 13; use YYYY-MM"
     field = browser.find_element(By.ID, "built")
     assert field.get_attribute("aria-invalid") == "true" and field.get_attribute("aria-describedby") == "error-built"
     assert browser.execute_script("return document.getElementById('error-built').closest('label')"
@@ -520,7 +522,8 @@ def test_bad_input_is_shown_beside_its_field(server, browser, width):
     fill(browser, {"built": "1999-05", "price": "lots"})
     submit(browser)
     cost_msg = wait_for(browser, lambda d: d.find_elements(By.ID, "error-price"))[0]
-    assert "price" in cost_msg.text
+    assert cost_msg.text and "price_jpy" not in cost_msg.text
+    assert browser.find_element(By.ID, "check-error").text == f"Price: {cost_msg.text}"
     assert browser.find_elements(By.ID, "error-built") == []
 
 

@@ -305,6 +305,13 @@ function clearFieldErrors(form) {
   for (const msg of form.querySelectorAll(".field-error")) msg.remove();
 }
 
+/** The words of a field's label (its first line), e.g. "Height" for height_mm. */
+function labelOf(input) {
+  const label = input.labels && input.labels[0];
+  const first = label && label.firstChild;
+  return first && first.nodeType === Node.TEXT_NODE ? first.textContent.trim() : null;
+}
+
 function showError(box, data, form, fieldMap) {
   box.textContent = data.error || "Something went wrong.";
   box.hidden = false;
@@ -313,7 +320,11 @@ function showError(box, data, form, fieldMap) {
   const name = data.field && ((fieldMap || {})[data.field] || data.field);
   const bad = name && form.elements.namedItem(name);
   if (bad && bad.setAttribute) {
-    const msg = el("p", {class: "field-error", id: `error-${name}`}, data.error || "");
+    // the API names the field as the CLI does (height_mm: ...); people read its label
+    const text = String(data.error || "").startsWith(`${data.field}: `) ? data.error.slice(data.field.length + 2) : data.error || "";
+    const label = labelOf(bad);
+    if (label) box.textContent = `${label}: ${text}`;
+    const msg = el("p", {class: "field-error", id: `error-${name}`}, text);
     bad.setAttribute("aria-invalid", "true");
     bad.setAttribute("aria-describedby", msg.id);
     (bad.closest("label") || bad.parentNode).append(msg);
