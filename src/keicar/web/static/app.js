@@ -101,6 +101,7 @@ function chip(label, passed, detail) {
 let LABELS = {path: {}, status: {}, applies_to: {}, status_from: {}, confidence: {}, basis: {}, rule: {}, state_field: {},
   paper: {}, stage: {}, month_reading: {}, tone: {}, citation_asides: null};
 let ASIDES = null;
+let labelsReady = Promise.resolve();
 
 /** `value` in words from one of the label tables; unknown identifiers lose their underscores. */
 function words(table, value) {
@@ -308,7 +309,8 @@ function clearFieldErrors(form) {
 /** The words of a field's label (its first line), e.g. "Height" for height_mm. */
 function labelOf(input) {
   const label = input.labels && input.labels[0];
-  const first = label && label.firstChild;
+  const cap = label && (label.querySelector(".cap") || label);
+  const first = cap && cap.firstChild;
   return first && first.nodeType === Node.TEXT_NODE ? first.textContent.trim() : null;
 }
 
@@ -551,6 +553,7 @@ async function onLookup() {
 let mapDate = today();
 
 async function loadMap() {
+  await labelsReady;  // the key under the map is in words before the map shows
   const box = $("map");
   mapDate = $("map-on").value || today();
   const t = ticket("map");
@@ -737,10 +740,10 @@ document.addEventListener("DOMContentLoaded", async () => {
   api("GET", "/healthz").then((res) => {
     if (res.ok) $("versions").prepend(`keicar ${res.data.keicar_version} · law data ${res.data.law_version} · `);
   });
+  labelsReady = loadLabels().then(() => $("basis-key").replaceChildren(basisKey()));
   loadMap();
   loadCalendar();
-  await Promise.all([loadLabels(), loadStates()]);
-  $("basis-key").replaceChildren(basisKey());
+  await Promise.all([labelsReady, loadStates()]);
   // a check asked meanwhile wins over the shared one
   if (pending.check === undefined && restoreFromAddress(shared)) onCheck(new Event("submit"));
 });
