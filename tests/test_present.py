@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from keicar.check_input import check_from_input
+from keicar.answers.check_input import check_from_input
 from keicar.present import labels as L
 from keicar.present.plain import TONES, plain
 
