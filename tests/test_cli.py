@@ -42,11 +42,14 @@ def strict_json(text: str):
     return json.loads(text, parse_constant=refuse)
 
 
-def test_example_runs_and_shows_verdict_then_rules():
+def test_example_runs_and_shows_the_plain_answer_then_the_verdict_then_rules():
     r = keicar("check", "--example", "--on", "2026-11-24")
     assert r.returncode == 0, r.stderr
-    first = r.stdout.splitlines()[0]
-    assert first.startswith("Kei under the 1998-10-01 standard")
+    text = " ".join(r.stdout.split())  # rich wraps long lines
+    assert text.startswith("Road use: You can import it on 2026-11-24 (the date asked) under the 25-year rule "
+                           "(eligible since 2024-05-31, 25 years after it was built).")
+    assert "In legal terms: Kei under the 1998-10-01 standard" in text
+    assert text.index("In legal terms") < text.index("49 U.S.C. 30112(b)(9)")
     assert "✔" in r.stdout and "49 U.S.C. 30112(b)(9)" in r.stdout
 
 
@@ -70,7 +73,8 @@ def test_failed_limit_is_marked_in_the_table():
     args[args.index("--height-mm") + 1] = "2100"
     r = keicar("check", *args)
     assert r.returncode == 0
-    assert "✘" in r.stdout and "Not kei" in r.stdout.splitlines()[0]
+    assert "✘" in r.stdout and "It is not a kei vehicle: its height exceeds" in r.stdout.splitlines()[0]
+    assert "In legal terms: Not kei" in r.stdout
 
 
 BAD = load_cases("bad_input.yaml")

@@ -162,7 +162,8 @@ def test_typed_markup_is_shown_as_text_never_run(server, browser):
     browser.get(server + "/")
     fill(browser, {**TRUCK, "height_mm": payload})
     browser.find_element(By.ID, "check-btn").click()
-    wait_for(browser, lambda d: "height_mm" in d.find_element(By.ID, "check-error").text)
+    # the field is named by its label, as people read it
+    wait_for(browser, lambda d: d.find_element(By.ID, "check-error").text.startswith("Height: "))
     box = browser.find_element(By.ID, "check-error")
     assert payload in box.text  # shown literally
     assert box.find_elements(By.CSS_SELECTOR, "script, img") == []
@@ -182,6 +183,15 @@ def show_map_on(driver, day: str):
     assert shown == "svg", shown
 
 
+def click_state(driver, code: str) -> bool:
+    from selenium.webdriver.common.by import By
+
+    state = driver.find_element(By.ID, f"state-{code}")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", state)
+    state.click()
+    return True
+
+
 def test_map_click_shows_the_state(server, browser):
     from selenium.webdriver.common.by import By
 
@@ -189,13 +199,7 @@ def test_map_click_shows_the_state(server, browser):
     show_map_on(browser, "2026-11-24")
     # the first map (today's) may still be replaced by this date's: click inside waits
 
-    def click_texas(d):
-        state = d.find_element(By.ID, "state-TX")
-        d.execute_script("arguments[0].scrollIntoView({block: 'center'})", state)
-        state.click()
-        return True
-
-    wait_for(browser, click_texas)
+    wait_for(browser, lambda d: click_state(d, "TX"))
     title = wait_for(browser, lambda d: (t := d.find_element(By.ID, "state-title").text) and t)
     assert "Texas" in title and "2026-11-24" in title
     assert wait_for(browser, lambda d: "selected" in d.find_element(By.ID, "state-TX").get_attribute("class"))
@@ -322,4 +326,218 @@ def test_hatched_state_shows_its_basis_in_words_and_the_legend_once(server, brow
     assert feed.get_attribute("href") == f"{server}/v1/changes.atom?state={code}"
     screenshot(browser, "page-map-basis.png")
     screenshot(browser, "page-map-basis-desktop.png", width=1280)
+    assert script_errors(browser) == []
+
+
+# ---------------------------------------------------------------- issue 15: the page for people
+
+DESKTOP = (1280, 900)
+WIDTHS = {"phone": PHONE[0], "desktop": DESKTOP[0]}
+FORM_FIELDS = ["chassis", "built", "body", "length_mm", "width_mm", "height_mm", "cc", "stroke", "ev_kw",
+               "country", "state", "registered", "on", "price", "currency", "fx", "freight_usd", "entry_date"]
+
+
+@pytest.fixture(params=list(WIDTHS))
+def width(request, browser):
+    w = WIDTHS[request.param]
+    viewport(browser, w, PHONE[1] if w == PHONE[0] else DESKTOP[1])
+    yield request.param
+    viewport(browser, *PHONE)
+
+
+def shot(driver, name: str, width: str):
+    """A whole-page screenshot at that width; the test goes on at the same width."""
+    w = WIDTHS[width]
+    screenshot(driver, name, w)
+    viewport(driver, w, PHONE[1] if w == PHONE[0] else DESKTOP[1])
+
+
+def open_page(driver, server, query=""):
+    from selenium.webdriver.common.by import By
+
+    driver.get(f"{server}/{query}")
+    # the labels and the states are in: the page is ready to check
+    wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#state option[value=TX]")
+             and d.find_elements(By.CSS_SELECTOR, "#basis-key dt"))
+
+
+def submit(driver):
+    from selenium.webdriver.common.by import By
+
+    # the answer shown is marked; the new one is a new element
+    driver.execute_script("const p = document.getElementById('plain'); if (p) p.dataset.old = '1'")
+    driver.find_element(By.ID, "check-btn").click()
+    return wait_for(driver, lambda d: (p := d.find_elements(By.CSS_SELECTOR, "#plain:not([data-old])")) and p[0])
+
+
+def test_empty_page_has_no_errors_an_icon_and_labels(server, browser, width):
+    from selenium.webdriver.common.by import By
+
+    open_page(browser, server)
+    with urllib.request.urlopen(f"{server}/favicon.ico") as res:
+        assert res.status == 200 and res.headers["content-type"].startswith("image/svg")
+    assert browser.find_element(By.CSS_SELECTOR, "link[rel=icon]").get_attribute("href").endswith("favicon.svg")
+    # no example value sits in a field looking like a real one
+    assert [f for f in FORM_FIELDS if browser.find_element(By.ID, f).get_attribute("placeholder")] == []
+    show_map_on(browser, today_iso(browser))
+    assert len(browser.find_elements(By.CSS_SELECTOR, "ul.legend")) == 1
+    shot(browser, f"empty-{width}.png", width)
+    assert script_errors(browser) == []
+
+
+def today_iso(driver) -> str:
+    return driver.execute_script("return new Date().toISOString().slice(0, 10)")
+
+
+def test_every_field_has_a_label_and_tab_reaches_it(server, browser, width):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    open_page(browser, server)
+    unlabelled = browser.execute_script(
+        "return [...document.querySelectorAll('#check-form input, #check-form select, #states input, #states select,"
+        " #calendar input')].filter((e) => !e.labels.length || !e.labels[0].textContent.trim()).map((e) => e.id)")
+    assert unlabelled == []
+    browser.execute_script("document.activeElement.blur(); window.scrollTo(0, 0)")
+    reached = []
+    for _ in range(90):
+        ActionChains(browser).send_keys(Keys.TAB).perform()
+        got = browser.execute_script("return document.activeElement.id")
+        if got == "check-btn":
+            break
+        reached.append(got)
+    fields = list(dict.fromkeys(f for f in reached if f in FORM_FIELDS))  # a date field has a stop per part
+    assert fields == FORM_FIELDS, reached  # every field, in reading order
+    assert "lookup-btn" in reached
+
+
+def test_search_fills_the_form_and_an_off_road_truck_is_not_green(server, browser, width):
+    from selenium.webdriver.common.by import By
+
+    open_page(browser, server)
+    fill(browser, {"chassis": "HA7"})
+    browser.find_element(By.ID, "lookup-btn").click()
+    wait_for(browser, lambda d: "Acty" in d.find_element(By.ID, "lookup-out").text)
+    # what the catalog knows is filled in; what it does not is said, not shown as a value
+    assert browser.find_element(By.ID, "length_mm").get_attribute("value") == "3395"
+    assert browser.find_element(By.ID, "height_mm").get_attribute("value") == ""
+    assert browser.find_element(By.ID, "hint-height_mm").text == "not in the catalog: give yours"
+    assert browser.find_element(By.ID, "hint-length_mm").text == "from the catalog"
+    assert "1999-05 to 2009-12 (a range)" in browser.find_element(By.ID, "hint-built").text
+    fill(browser, {"built": "2003-06", "height_mm": "1765", "on": "2026-11-30"})
+    plain = submit(browser)
+    assert plain.get_attribute("data-tone") == "off_road"
+    assert plain.text.endswith("Not for road use until 2028-06-30, when it turns 25 (the 25-year rule); "
+                               "before then only as an off-road vehicle with a 25 mph governor.")
+    chips = [c.get_attribute("class") for c in browser.find_elements(By.CSS_SELECTOR, ".chip")]
+    assert "chip unknown" in chips and "✔ US import" not in browser.find_element(By.ID, "verdict").text
+    assert "code E" not in browser.find_element(By.ID, "result").text.split("Papers")[0]
+    assert script_errors(browser) == []
+
+
+def test_a_range_in_the_catalog_is_marked_as_one(server, browser, width):
+    from selenium.webdriver.common.by import By
+
+    open_page(browser, server)
+    fill(browser, {"chassis": "DA63T"})
+    browser.find_element(By.ID, "lookup-btn").click()
+    out = wait_for(browser, lambda d: (t := d.find_element(By.ID, "lookup-out").text) and "Carry" in t and t)
+    assert "1755–1800 (a range)" in out
+    assert browser.find_element(By.ID, "height_mm").get_attribute("value") == ""
+    assert browser.find_element(By.ID, "hint-height_mm").text == "catalog: 1755–1800 (a range); give yours"
+    assert browser.find_element(By.ID, "height_mm").get_attribute("aria-describedby") == "hint-height_mm"
+
+
+def test_check_with_state_and_cost_is_cited_and_shared_by_its_address(server, browser, width):
+    from selenium.webdriver.common.by import By
+
+    open_page(browser, server)
+    fill(browser, {**TRUCK, "state": "TX", "price": "600000", "fx": "150", "freight_usd": "1500",
+                   "entry_date": "2026-11-24"})
+    plain = submit(browser)
+    expected = ("You can import it on 2026-11-24 (the date asked) under the 25-year rule (eligible since 2024-05-31, "
+                "25 years after it was built) and drive it on Texas roads, interstates included.")
+    assert plain.get_attribute("data-tone") == "road" and plain.text.endswith(expected)
+    cost = wait_for(browser, lambda d: d.find_elements(By.ID, "cost"))[0]
+    assert "Price ¥600,000 at 150 yen per dollar = $4,000.00" in cost.text
+    rows = cost.find_elements(By.CSS_SELECTOR, "tbody tr")
+    assert len(rows) >= 5 and rows[-1].text.startswith("Total landed")
+    assert all(r.find_element(By.CSS_SELECTOR, "td[data-label=Source]").text.strip() not in ("", "—") for r in rows)
+    papers = browser.find_element(By.ID, "papers").text
+    assert "Bill of sale" in papers and "bill_of_sale" not in papers
+    shown = browser.find_element(By.ID, "result").text
+    for raw in ("conditions_not_checked", "unrestricted", "Applies to", "(both)", "mirror"):
+        assert raw not in shown, raw
+    assert "kei cars and kei trucks/vans alike" in shown
+    shot(browser, f"check-state-cost-{width}.png", width)
+    # the address holds the inputs: opened afresh, it gives the same answer
+    address = browser.current_url
+    assert "state=TX" in address and "price=600000" in address and "built=1999-05" in address
+    browser.get("about:blank")
+    browser.get(address)
+    again = wait_for(browser, lambda d: (p := d.find_elements(By.ID, "plain")) and p[0])
+    assert again.text.endswith(expected)
+    assert wait_for(browser, lambda d: d.find_elements(By.ID, "cost"))
+    assert script_errors(browser) == []
+
+
+def test_the_same_truck_in_georgia_is_told_no(server, browser, width):
+    open_page(browser, server, "?built=1999-05&body=truck&length_mm=3395&width_mm=1475&height_mm=1765&cc=658"
+                               "&state=GA&on=2026-11-24")
+    from selenium.webdriver.common.by import By
+
+    plain = wait_for(browser, lambda d: (p := d.find_elements(By.ID, "plain")) and p[0])
+    assert plain.get_attribute("data-tone") == "no"
+    assert plain.text.endswith("but Georgia does not register it for road use.")
+
+
+def test_grandfathering_by_first_registration(server, browser, width):
+
+    open_page(browser, server)
+    fill(browser, {**TRUCK, "state": "RI"})
+    assert submit(browser).get_attribute("data-tone") == "no"
+    fill(browser, {"registered": "2024-05-31"})
+    plain = submit(browser)
+    assert plain.get_attribute("data-tone") == "road_restricted", plain.text
+    assert "roads posted 35 mph or less" in plain.text and "before 2024-06-01" in plain.text
+
+
+def test_bad_input_is_shown_beside_its_field(server, browser, width):
+    from selenium.webdriver.common.by import By
+
+    open_page(browser, server)
+    fill(browser, {**TRUCK, "built": "1999-13"})
+    browser.find_element(By.ID, "check-btn").click()
+    msg = wait_for(browser, lambda d: d.find_elements(By.ID, "error-built"))[0]
+    assert msg.text == "'1999-13' has no month 13; use YYYY-MM"
+    assert browser.find_element(By.ID, "check-error").text == "Built: '1999-13' has no month 13; use YYYY-MM"
+    field = browser.find_element(By.ID, "built")
+    assert field.get_attribute("aria-invalid") == "true" and field.get_attribute("aria-describedby") == "error-built"
+    assert browser.execute_script("return document.getElementById('error-built').closest('label')"
+                                  " === document.getElementById('built').closest('label')")
+    assert browser.switch_to.active_element.get_attribute("id") == "built"
+    shot(browser, f"bad-input-{width}.png", width)
+    # a bad cost field is named beside it too, and the check still answers
+    fill(browser, {"built": "1999-05", "price": "lots"})
+    submit(browser)
+    cost_msg = wait_for(browser, lambda d: d.find_elements(By.ID, "error-price"))[0]
+    assert cost_msg.text and "price_jpy" not in cost_msg.text
+    assert browser.find_element(By.ID, "check-error").text == f"Price: {cost_msg.text}"
+    assert browser.find_elements(By.ID, "error-built") == []
+
+
+def test_map_and_a_state_at_both_widths(server, browser, width):
+    from selenium.webdriver.common.by import By
+
+    open_page(browser, server)
+    show_map_on(browser, "2026-11-24")
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#map ul.legend")) == 1
+    shot(browser, f"map-{width}.png", width)
+
+    wait_for(browser, lambda d: click_state(d, "TX"))
+    wait_for(browser, lambda d: "Texas" in d.find_element(By.ID, "state-title").text)
+    detail = browser.find_element(By.ID, "state-detail").text
+    assert "may be registered and driven on any road" in detail and "kei cars and kei trucks/vans alike" in detail
+    assert "read via" not in detail and "mirror" not in detail
+    shot(browser, f"state-{width}.png", width)
     assert script_errors(browser) == []

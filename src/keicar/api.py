@@ -123,7 +123,9 @@ def check(vehicle: Vehicle, on: Any = None, month_reading: str | None = None,
             ev.eval(federal.nhtsa_eligible_from(E.Col("built_end"))))
         us["nhtsa_eligible_from_month_start"] = plain(
             ev.eval(federal.nhtsa_eligible_from(E.Col("built_start"))))
-    notes = ["EPA code E requires the original engine and emission controls (identical replacement only)."]
+    # code E is the road path's EPA exemption: the off-road path uses a nonroad certificate instead
+    notes = [] if path == "off-road-only" else [
+        "EPA code E requires the original engine and emission controls (identical replacement only)."]
     if path == "off-road-only":
         notes.append("Off-road only: the truck must be imported as an EPA-certified nonroad vehicle "
                      "governed to 25 mph; it cannot be registered for road use on this path.")

@@ -52,11 +52,21 @@ def check(
     emit(result, as_json, show)
 
 
+#: the plain answer's tone (keicar.present.plain) as a terminal colour
+TONE_COLOUR = {"road": "bold green", "road_restricted": "bold yellow", "off_road": "bold yellow",
+               "not_yet": "bold blue", "no": "bold red", "unclear": "bold magenta"}
+
+
 def show(result: dict) -> None:
     from .render import esc, steps_table
 
+    from ..present.plain import plain
+
     console = make_console()
-    console.print(f"[bold]{esc(result['verdict'])}[/bold]")
+    answer = plain(result)
+    colour = TONE_COLOUR.get(answer.tone, "bold")
+    console.print(f"[{colour}]{esc(answer.tone_label)}:[/{colour}] [bold]{esc(answer.text)}[/bold]")
+    console.print(f"[dim]In legal terms: {esc(result['verdict'])}[/dim]")
     kei, us = result["kei"], result.get("us")
     console.print(steps_table(
         f"Japan: kei standard in force when built (judged on {esc(kei['judged_on'])})", kei["checks"]))
@@ -90,8 +100,10 @@ def show(result: dict) -> None:
                                     f"{filled or 'nothing'}. {cat['build_date_note']}") + "[/dim]")
     papers = result.get("papers")
     if papers and papers["items"]:
-        console.print(esc(f"Papers ({papers['path']}): " + ", ".join(i["item"] for i in papers["items"])
-                          + " — see keicar papers for citations."))
+        from ..present.labels import PAPER, word
+
+        console.print(esc("Papers for this path: " + "; ".join(word(PAPER, i["item"]) for i in papers["items"])
+                          + " (keicar papers lists each with its citation)."))
     if "state" in result:
         from .states import show_state_block
 

@@ -88,6 +88,8 @@ def fmt(value: Any, unit: str = "") -> str:
 def steps_table(title: str, steps: list[dict]):
     from rich.table import Table
 
+    from ..present.labels import citation
+
     t = Table(title=title, title_justify="left", show_lines=False, expand=False)
     t.add_column("", no_wrap=True)
     t.add_column("rule", max_width=24)
@@ -97,7 +99,7 @@ def steps_table(title: str, steps: list[dict]):
     t.add_column("citation", ratio=1)
     for s in steps:
         mark = "?" if s["passed"] is None else (OK if s["passed"] else FAIL)
-        cite = s.get("citation") or ""
+        cite = citation(s.get("citation") or "")
         if s.get("confidence") in ("low", "medium"):
             cite += f" [{s['confidence']} confidence]"
         if s.get("disputed"):

@@ -143,20 +143,26 @@ def show_state_block(console, block: dict) -> None:
     from .render import steps_table
 
     console.print(f"[bold]{esc(block['sentence'])}[/bold]")
+    from ..present import labels as L
+
     console.print(esc(
-        f"status {block['status']} ({block['applies_to']}); roads {_fmt_speed(block['max_posted_speed_mph'])}; "
-        f"interstates {_fmt_bool(block['interstates'])}; class: {block['registration_class'] or '—'}; "
-        f"in force since {block['effective'] or '—'}; confidence {block['confidence']}"))
+        f"Status: {L.word(L.STATUS, block['status'])} (a rule for {L.word(L.APPLIES_TO, block['applies_to'])}); "
+        f"roads: {_fmt_speed(block['max_posted_speed_mph']).replace('—', 'no speed limit in this rule')}; interstates: {_fmt_bool(block['interstates'])}; "
+        f"registered as: {block['registration_class'] or '—'}; in force since {block['effective'] or '—'}; "
+        f"{L.word(L.CONFIDENCE, block['confidence'])}"))
     if block["citations"]:
-        console.print("[dim]Sources: " + esc("; ".join(block["citations"])) + "[/dim]")
+        console.print("[dim]Sources: " + esc("; ".join(L.citation(c) for c in block["citations"])) + "[/dim]")
     definition = block.get("definition")
     if definition and definition["checks"]:
         console.print(steps_table(esc(f"{block['name']}: the class definition"), definition["checks"]))
     for item in (definition or {}).get("not_checked", []):
-        console.print("[dim]" + esc(f"Not checked by keicar: {item['rule']}: {item['limit']} ({item['citation']})")
+        console.print("[dim]" + esc(f"Not checked by keicar: {L.word(L.RULE, item['rule'])}: {item['limit']} "
+                                    f"({L.citation(item['citation'])})")
                       + "[/dim]")
     for ch in block.get("scheduled", [])[:5]:
-        console.print("[cyan]" + esc(f"Scheduled {ch['date']}: {ch['parameter']} → {ch['value']} ({ch['citation']})")
+        value = L.word(L.STATUS, ch["value"]) if ch["parameter"].endswith("status") else ch["value"]
+        console.print("[cyan]" + esc(f"Scheduled {ch['date']}: {L.word(L.STATE_FIELD, ch['parameter'])} → {value} "
+                                     f"({L.citation(ch['citation'])})")
                       + "[/cyan]")
 
 

@@ -101,6 +101,10 @@ def _build(law: Law) -> Registry:
           federal.path.ne("not-importable"), nhtsa_param),
         V("us.road_legal_import", "May be imported for road use on the date asked", "bool",
           federal.path.eq("25-year"), nhtsa_param),
+        V("us.off_road_max_speed_mph", "Speed an off-road-only import must be governed to", "number",
+          E.If(federal.path.eq("off-road-only"), E.Param(federal.P + "epa.nonroad_mini_truck.max_speed_mph", ON),
+               E.Lit(None)),
+          federal.P + "epa.nonroad_mini_truck.max_speed_mph", unit="mph"),
         # ---------------------------------------------------------------- US states
         V("state.status", "May be titled and driven in the state", "enum", S.status,
           values_allowed=STATUSES, needs=road),

@@ -33,6 +33,21 @@ def check(vehicle_fields: dict[str, Any], *, on: Any = None, month_reading: Any 
                             registered=registered, country=country)
 
 
+def plain(vehicle_fields: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """The plain answer to the same check (``keicar.present.plain``), for the page."""
+    from ..present.plain import plain as run
+
+    answer = check(vehicle_fields, **kwargs)
+    return {**run(answer).as_dict(), "on": answer["on"]}
+
+
+def labels() -> dict[str, Any]:
+    """Words for identifiers (``keicar.present.labels``)."""
+    from ..present.labels import tables
+
+    return tables()
+
+
 # ---------------------------------------------------------------- US states
 
 def _on(raw: Any) -> dt.date:
@@ -197,5 +212,5 @@ def changes_atom(since: str | None, until: str | None, state: str | None, self_u
     return atom(_changes(since, until, state)["changes"], self_url, dt.date.today())
 
 
-__all__ = ["InputError", "versions", "check", "states", "state", "us_map_svg", "law_key",
+__all__ = ["InputError", "versions", "check", "plain", "labels", "states", "state", "us_map_svg", "law_key",
            "lookup", "calendar", "cost", "screen", "variables", "parameter", "changes", "changes_atom"]

@@ -18,7 +18,7 @@ from .. import __version__
 from ..batch.upload import TooLarge
 from ..engine.parameters import LawError
 from keicar.present.jsonout import dumps
-from . import adapters, schemas
+from . import adapters, page_schemas, schemas
 from .errors import REQUEST_BODY, BodyError, error_response, parse_body, validation_message
 from .guard import Guard
 from .models import CheckRequest, CostRequest
@@ -53,7 +53,7 @@ def _answer(data: dict[str, Any], blame: str = REQUEST_BODY) -> JSON:
         raise adapters.InputError(blame, "out of range: the answer would not be a finite number") from None
 
 
-MODELS = {"/v1/check": CheckRequest, "/v1/cost": CostRequest}
+MODELS = {"/v1/check": CheckRequest, "/v1/plain": CheckRequest, "/v1/cost": CostRequest}
 
 
 class _Request(Request):
@@ -173,6 +173,17 @@ def create_app() -> FastAPI:
         its value, limit, effective date, citation and confidence."""
         return _answer(adapters.check(req.vehicle_fields(), on=req.on, month_reading=req.month_reading,
                                       state=req.state, registered=req.registered, country=req.country))
+
+    @app.post("/v1/plain", tags=["vehicle"], responses=_documented(page_schemas.PlainAnswer, status_413=True),
+              summary="The same check in one or two plain sentences, with what the owner may do")
+    async def plain(req: CheckRequest) -> JSON:
+        return _answer(adapters.plain(req.vehicle_fields(), on=req.on, month_reading=req.month_reading,
+                                      state=req.state, registered=req.registered, country=req.country))
+
+    @app.get("/v1/labels", tags=["meta"], responses=_documented(page_schemas.LabelsAnswer),
+             summary="Words for the identifiers answers hold (statuses, paths, papers, rules)")
+    def labels() -> JSON:
+        return _answer(adapters.labels())
 
     @app.get("/v1/states", tags=["states"], responses=_documented(schemas.StatesAnswer),
              summary="Every state's rule for kei vehicles on a date")
@@ -298,6 +309,10 @@ def create_app() -> FastAPI:
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
         return FileResponse(STATIC / "index.html")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:  # browsers ask for it even when the page names its icon
+        return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> FileResponse:

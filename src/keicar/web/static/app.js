@@ -68,7 +68,7 @@ const OPS = {"<=": "≤", ">=": "≥", "==": "="};
 function stepsTable(caption, steps) {
   const head = ["Rule", "Value", "Limit", "", "In force since", "Source"];
   const rows = steps.map((s) => {
-    const source = el("div", {}, s.citation || "—");  // one cell child: the phone layout is a grid
+    const source = el("div", {}, cite(s.citation) || "—");  // one cell child: the phone layout is a grid
     if (s.confidence && s.confidence !== "high") source.append(el("span", {class: "tag"}, `${s.confidence} confidence`));
     if (s.disputed && s.disputed.length) {
       source.append(el("details", {}, el("summary", {}, "disputed"), el("ul", {}, s.disputed.map((d) => el("li", {}, d)))));
@@ -76,7 +76,7 @@ function stepsTable(caption, steps) {
     const others = (s.citations || []).filter((c) => c !== s.citation);
     if (others.length) {
       source.append(el("details", {}, el("summary", {}, `${others.length} more source${others.length > 1 ? "s" : ""}`),
-        el("ul", {}, others.map((c) => el("li", {}, c)))));
+        el("ul", {}, others.map((c) => el("li", {}, cite(c))))));
     }
     if (s.note) source.append(el("details", {}, el("summary", {}, "note"), el("p", {}, s.note)));
     return el("tr", {class: markClass(s.passed)},
@@ -97,32 +97,47 @@ function chip(label, passed, detail) {
   return el("span", {class: `chip ${markClass(passed)}`}, `${mark(passed)} ${label}`, detail ? el("small", {}, ` ${detail}`) : null);
 }
 
-// What a state's reading rests on, strongest first (docs/law-format.md, "A state file").
-// `weak`: hatched on the map.
-const BASIS = {
-  statute: {name: "Statute", meaning: "a law passed by the state legislature says so (its text was read)"},
-  regulation: {name: "Regulation", meaning: "an administrative rule says so"},
-  agency_guidance: {name: "Agency guidance", meaning: "the agency's own page, bulletin, manual or letter says so"},
-  agency_practice_reported: {name: "Reported agency practice", weak: true,
-    meaning: "others report that the agency acts this way (titles refused or revoked)"},
-  no_kei_rule: {name: "No kei rule", meaning: "no provision singles kei vehicles out: the general title and " +
-    "registration rules for a 25-year import apply, with the state's inspection and equipment rules"},
-  secondary_only: {name: "Secondary sources only", weak: true,
-    meaning: "only secondary sources (aggregators, dealers, news) say so, and they agree"},
-};
+// Words for identifiers (GET /v1/labels, from keicar.present.labels): no field name reaches people.
+let LABELS = {path: {}, status: {}, applies_to: {}, status_from: {}, confidence: {}, basis: {}, rule: {}, state_field: {},
+  paper: {}, stage: {}, month_reading: {}, tone: {}, citation_asides: null};
+let ASIDES = null;
+let labelsReady = Promise.resolve();
 
-/** "Reported agency practice: others report …" for a basis; the code itself if unknown. */
+/** `value` in words from one of the label tables; unknown identifiers lose their underscores. */
+function words(table, value) {
+  if (value === null || value === undefined || value === "") return "—";
+  const found = (LABELS[table] || {})[value];
+  if (found && typeof found === "object") return found.name;
+  return found !== undefined ? found : String(value).replace(/[_.-]/g, " ");
+}
+
+/** A source's title as people see it: without asides about mirrors (labels.citation). */
+function cite(text) {
+  const t = String(text || "");
+  return ASIDES ? t.replace(ASIDES, "").trim() : t;
+}
+
+async function loadLabels() {
+  const res = await api("GET", "/v1/labels");
+  if (!res.ok) return;
+  LABELS = res.data;
+  try { ASIDES = new RegExp(res.data.citation_asides, "g"); } catch (e) { ASIDES = null; }
+}
+
+/** "Reported agency practice: others report …" for a basis; the code in words if unknown. */
 function basisWords(basis) {
-  const b = BASIS[basis];
-  return b ? `${b.name}: ${b.meaning}` : basis;
+  const b = (LABELS.basis || {})[basis];
+  return b ? `${b.name}: ${b.meaning}` : words("basis", basis);
 }
 
 function stateFields(st) {
   return [
-    ["Status", st.status], ["Roads", st.max_posted_speed_mph == null ? null : `posted ${st.max_posted_speed_mph} mph or less`],
+    ["Status", words("status", st.status)],
+    ["Roads", st.max_posted_speed_mph == null ? null : `posted ${st.max_posted_speed_mph} mph or less`],
     ["Interstates", st.interstates == null ? "not established" : st.interstates ? "allowed" : "not allowed"],
-    ["Registration class", st.registration_class], ["Applies to", st.applies_to],
-    ["In force since", st.effective], ["Confidence", st.confidence], ["Rests on", st.basis && basisWords(st.basis)],
+    ["Registered as", st.registration_class], ["Rule is for", st.applies_to && words("applies_to", st.applies_to)],
+    ["In force since", st.effective], ["Confidence", st.confidence && words("confidence", st.confidence)],
+    ["Rests on", st.basis && basisWords(st.basis)],
     ["Next change", st.next_change],
   ].filter(([, v]) => v !== null && v !== undefined && v !== "");
 }
@@ -133,87 +148,248 @@ function fieldList(st) {
 
 function stateBlock(st) {
   const def = st.definition;
+  const kept = st.grandfather;
   return el("div", {class: "card", id: "state-block"}, el("h3", {}, `State: ${st.name || st.code}`),
     fieldList(st),
+    kept && kept.registered_before ? el("p", {class: "small"},
+      `Vehicles first registered in ${st.name} before ${kept.registered_before} keep the earlier rule ` +
+      `(${words("status", kept.status)})` + (kept.registered ? `; first registered here on ${kept.registered}.` : "."),
+      kept.citation ? el("span", {class: "muted"}, ` Source: ${cite(kept.citation)}.`) : null) : null,
     def && (def.checks || []).length ? stepsTable(`${st.name || st.code}: the class's definition`, def.checks) : null,
-    (st.citations || []).length ? el("ul", {class: "small"}, st.citations.map((c) => el("li", {}, c))) : null);
+    def && (def.not_checked || []).length ? el("ul", {class: "small"}, def.not_checked.map((n) =>
+      el("li", {}, `Not checked by keicar — ${words("rule", n.rule)}: ${n.limit}`, el("span", {class: "muted"}, ` (${cite(n.citation)})`)))) : null,
+    (st.citations || []).length ? el("div", {class: "small"}, el("strong", {}, "Sources"),
+      el("ul", {}, st.citations.map((c) => el("li", {}, cite(c))))) : null);
 }
 
-function renderCheck(r) {
+/** The US import chip: green only for road use. */
+function importChip(us) {
+  if (us.road_legal_import) return chip("US import for road use", true, "(25-year rule)");
+  if (us.importable) return el("span", {class: "chip unknown"}, "◐ US import off-road only",
+    el("small", {}, ` (road use from ${us.nhtsa_eligible_from})`));
+  return chip("US import", false, `(not before ${us.nhtsa_eligible_from})`);
+}
+
+function plainBox(p) {
+  return el("div", {class: `plain tone-${p.tone}`, id: "plain", "data-tone": p.tone},
+    el("p", {class: "tone"}, p.tone_label),
+    el("p", {class: "plain-text"}, p.sentences.join(" ")));
+}
+
+function renderCheck(r, plain, cost) {
   const out = $("result");
   const kei = r.kei, us = r.us;
-  const parts = [
-    el("div", {class: "verdict", id: "verdict"},
-      el("p", {class: "verdict-line"}, r.verdict),
-      el("p", {class: "chips"},
-        chip("Kei when built", kei.is_kei, kei.regime ? `(${kei.regime} standard)` : ""),
-        chip("Kei today", kei.is_kei_today),
-        us ? chip("US import", us.importable, us.path) : chip(`${r.import.name} import`, r.import.importable, r.import.path))),
-  ];
+  const parts = [];
+  const v = r.vehicle || {};
+  const size = [v.length_mm, v.width_mm, v.height_mm].every((x) => x != null) ? `${v.length_mm} × ${v.width_mm} × ${v.height_mm} mm` : null;
+  parts.push(el("p", {class: "small muted", id: "inputs-summary"}, "Checked: " + [
+    v.make || v.model ? [v.make, v.model].filter(Boolean).join(" ") : null,
+    v.catalog ? `chassis ${v.catalog.code}` : null, `built ${v.built || v.built_end}`, v.body,
+    size, v.cc != null ? `${v.cc} cc` : null, v.ev_kw != null ? `${v.ev_kw} kW motor` : null,
+    r.state ? `in ${r.state.name}` : null, r.state && r.state.grandfather && r.state.grandfather.registered
+      ? `first registered there ${r.state.grandfather.registered}` : null,
+    `asked on ${r.on}`].filter(Boolean).join(", ") + "."));
+  if (plain) parts.push(plainBox(plain));
+  parts.push(el("p", {class: "small share"}, el("a", {href: location.href, id: "share-link"}, "Link to this answer"),
+    " (the address holds the inputs) · ", el("a", {href: "#", id: "print-link"}, "Print")));
+  parts.push(el("h3", {class: "legal-h"}, `In legal terms, on ${r.on} (the date asked)`));
+  parts.push(el("div", {class: "verdict", id: "verdict"},
+    el("p", {class: "verdict-line"}, r.verdict),
+    el("p", {class: "chips"},
+      chip("Kei when built", kei.is_kei, kei.regime ? `(standard in force from ${kei.regime})` : ""),
+      chip("Kei today", kei.is_kei_today),
+      us ? importChip(us) : chip(`${r.import.name} import`, r.import.importable, words("path", r.import.path)))));
   const cat = r.vehicle && r.vehicle.catalog;
   if (cat) {
-    const filled = cat.filled_from_catalog.map((f) => f + (cat.unverified.includes(f) ? " (unverified)" : "")).join(", ");
+    const filled = cat.filled_from_catalog.map((f) => words("rule", f) + (cat.unverified.includes(f) ? " (unverified)" : "")).join(", ");
     parts.push(el("p", {class: "note", id: "from-catalog"},
       `From the catalog (${cat.code}: ${cat.generations.join("; ")}): ${filled || "nothing"}.`));
   }
+  for (const w of (r.vehicle && r.vehicle.warnings) || []) parts.push(el("p", {class: "note warning"}, `⚠ ${w}`));
   if (r.state) parts.push(stateBlock(r.state));
-  parts.push(stepsTable(`Japan: kei standard in force when built (judged on ${kei.judged_on})`, kei.checks));
+  if (cost) parts.push(cost.ok ? costBlock(cost.data) : el("p", {class: "error", id: "cost-error"}, cost.data.error));
+  if (r.papers && (r.papers.items || []).length) parts.push(papersList(r.papers));
+  parts.push(stepsTable(`Japan: kei standard in force when built (judged on ${kei.judged_on}, the build date)`, kei.checks));
   if (kei.is_kei !== kei.is_kei_today || kei.regime !== kei.regime_today) {
-    parts.push(stepsTable(`Japan: today's kei standard (${kei.regime_today})`, kei.checks_today));
+    parts.push(stepsTable(`Japan: today's kei standard (in force from ${kei.regime_today})`, kei.checks_today));
   }
-  for (const info of kei.info || []) parts.push(el("p", {class: "note"}, `ⓘ ${info.text} (${info.citation})`));
+  for (const info of kei.info || []) parts.push(el("p", {class: "note"}, `ⓘ ${info.text} (${cite(info.citation)})`));
   if (!us) {  // another country's import rules (--country)
     const imp = r.import;
     parts.push(stepsTable(`${imp.name}, on ${r.on}`, imp.checks));
-    parts.push(el("p", {}, `Eligible from ${imp.eligible_from}. Path: ${imp.path}.` +
-      (imp.approval_exempt_from ? ` Approval-exempt from ${imp.approval_exempt_from}.` : "")));
-    parts.push(el("ul", {class: "notes"}, (imp.notes || []).map((n) => el("li", {}, n))));
+    parts.push(el("p", {}, `Eligible from ${imp.eligible_from}. Path: ${words("path", imp.path)}.` +
+      (imp.approval_exempt_from ? ` No type approval needed from ${imp.approval_exempt_from}.` : "")));
+    parts.push(el("ul", {class: "notes"}, (imp.notes || []).map((n) => el("li", {}, cite(n)))));
     parts.push(el("p", {class: "small muted"}, `keicar ${r.keicar_version} · law data ${r.law_version}`));
     out.replaceChildren(...parts);
     return;
   }
-  parts.push(stepsTable(`United States, federal, on ${r.on}`, us.checks));
-  let line = `NHTSA eligible from ${us.nhtsa_eligible_from}`;
+  parts.push(stepsTable(`United States, federal, on ${r.on} (the date asked)`, us.checks));
+  let line = `Road import (NHTSA 25-year rule) allowed from ${us.nhtsa_eligible_from}`;
   if (us.nhtsa_eligible_from_month_start) {
-    line += ` (build month only: ${us.nhtsa_eligible_from_month_end} reading its last day, ` +
-      `${us.nhtsa_eligible_from_month_start} reading its first; using ${us.month_reading})`;
+    line += ` (build month only: ${us.nhtsa_eligible_from_month_end} ${words("month_reading", "end_of_month")}, ` +
+      `${us.nhtsa_eligible_from_month_start} ${words("month_reading", "start_of_month")})`;
   }
-  parts.push(el("p", {}, `${line}. EPA eligible from ${us.epa_eligible_from}. Path: ${us.path}.`));
+  parts.push(el("p", {}, `${line}. EPA 21-year exemption from ${us.epa_eligible_from}. Path on the date asked: ${words("path", us.path)}.`));
   parts.push(el("ul", {class: "notes"}, (us.notes || []).map((n) => el("li", {}, n))));
-  if (r.papers && (r.papers.items || []).length) parts.push(papersList(r.papers));
   parts.push(el("p", {class: "small muted"}, `keicar ${r.keicar_version} · law data ${r.law_version}`));
   out.replaceChildren(...parts);
+  $("print-link").addEventListener("click", (e) => { e.preventDefault(); window.print(); });
 }
 
 function papersList(p) {
-  return el("details", {class: "card papers"},
-    el("summary", {}, `Papers for this path (${p.items.length})`),
+  return el("div", {class: "card papers", id: "papers"},
+    el("h3", {}, `Papers for this vehicle (${p.items.length})`),
     p.path_description ? el("p", {class: "small"}, p.path_description) : null,
-    el("ol", {}, p.items.map((i) => el("li", {},
-      el("strong", {}, i.item.replace(/_/g, " ")), i.form ? ` [${i.form}]` : "", ` — ${i.agency} (${i.stage})`,
+    el("ol", {}, p.items.map((i) => el("li", {"data-item": i.item},
+      el("strong", {}, words("paper", i.item)), i.form ? ` [${i.form}]` : "", ` — ${i.agency}, ${words("stage", i.stage)}`,
       el("p", {class: "small"}, i.description),
-      el("p", {class: "small muted"}, i.citation, i.confidence && i.confidence !== "high" ? el("span", {class: "tag"}, `${i.confidence} confidence`) : null)))));
+      el("p", {class: "small muted"}, `Source: ${cite(i.citation)}`, i.confidence && i.confidence !== "high" ? el("span", {class: "tag"}, words("confidence", i.confidence)) : null)))),
+    p.note ? el("p", {class: "small"}, p.note) : null);
 }
 
-function showError(box, data, form) {
+// ------------------------------------------------------------------ landed cost
+
+const money = (x) => x === null || x === undefined ? "—" :
+  `$${Number(x).toLocaleString("en-US", {minimumFractionDigits: 2, maximumFractionDigits: 2})}`;
+
+/** The cost request from the form, or null when no price is given. */
+function costBody(check) {
+  const price = $("price").value.trim();
+  if (!price) return null;
+  const body = {body: check.body || "", built: check.built || ""};
+  if ($("currency").value === "USD") body.price_usd = price;
+  else { body.price_jpy = price; if ($("fx").value.trim()) body.fx_jpy_per_usd = $("fx").value.trim(); }
+  if ($("freight_usd").value.trim()) body.freight_usd = $("freight_usd").value.trim();
+  if ($("entry_date").value) body.entry_date = $("entry_date").value;
+  return body;
+}
+
+function costBlock(c) {
+  const row = (label, amount, line, cls) => el("tr", {class: cls || null},
+    el("td", {"data-label": "Item"}, label), el("td", {"data-label": "USD", class: "num"}, money(amount)),
+    el("td", {"data-label": "In force since"}, (line && line.effective) || "—"),
+    el("td", {"data-label": "Source"}, line && line.citation ? cite(line.citation) : "your figure",
+      line && line.confidence && line.confidence !== "high" ? el("span", {class: "tag"}, words("confidence", line.confidence)) : null));
+  const inp = c.input || {};
+  const rows = [row("Vehicle price (customs value)", c.customs_value.amount_usd, c.customs_value)];
+  const tr = c.transport || {};
+  rows.push(row("Freight and insurance (not dutiable)", (tr.freight_usd || 0) + (tr.insurance_usd || 0), null));
+  for (const l of c.duty.lines || []) rows.push(row(`${l.label} (${l.rate_percent}%)`, l.amount_usd, l));
+  for (const f of c.fees || []) rows.push(row(f.label, f.amount_usd, f));
+  for (const f of c.own_costs || []) rows.push(row(f.label || words("rule", f.item), f.amount_usd, null));
+  rows.push(row("Total landed", c.total_usd, {citation: "the sum of the lines above"}, "total"));
+  const priced = inp.price_jpy != null
+    ? `Price ¥${Number(inp.price_jpy).toLocaleString("en-US")} at ${inp.fx_jpy_per_usd} yen per dollar = ${money(inp.price_usd)}. `
+    : "";
+  return el("div", {class: "card", id: "cost"},
+    el("h3", {}, `Landed cost in the US, entering on ${c.entry_date} (the entry date)`),
+    el("p", {class: "small"}, priced, `HTS ${c.duty.hts}, duty ${c.duty.rate_percent}%, ${inp.mode || "ocean"} shipment.`),
+    el("div", {class: "table-wrap"}, el("table", {class: "steps cost", "aria-label": "Landed cost"},
+      el("thead", {}, el("tr", {}, ["Item", "USD", "In force since", "Source"].map((h) => el("th", {scope: "col"}, h)))),
+      el("tbody", {}, rows))),
+    (c.unclear || []).length ? el("ul", {class: "small"}, c.unclear.map((u) =>
+      el("li", {}, `Not added, unclear: ${u.label || words("rule", u.item)}`, u.citation ? ` (${cite(u.citation)})` : ""))) : null,
+    el("ul", {class: "notes small"}, (c.notes || []).map((n) => el("li", {}, n))));
+}
+
+// ------------------------------------------------------------------ errors beside their fields
+
+/** The form field an API error names (cost fields have their own names in the API). */
+const FIELD_OF = {price_jpy: "price", price_usd: "price", fx_jpy_per_usd: "fx", body: "body", built: "built"};
+
+function clearFieldErrors(form) {
+  for (const input of form.querySelectorAll("[aria-invalid]")) {
+    input.removeAttribute("aria-invalid");
+    input.removeAttribute("aria-describedby");
+  }
+  for (const msg of form.querySelectorAll(".field-error")) msg.remove();
+}
+
+/** The words of a field's label (its first line), e.g. "Height" for height_mm. */
+function labelOf(input) {
+  const label = input.labels && input.labels[0];
+  const cap = label && (label.querySelector(".cap") || label);
+  const first = cap && cap.firstChild;
+  return first && first.nodeType === Node.TEXT_NODE ? first.textContent.trim() : null;
+}
+
+function showError(box, data, form, fieldMap) {
   box.textContent = data.error || "Something went wrong.";
   box.hidden = false;
-  if (form) {
-    for (const input of form.querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
-    const bad = data.field && form.elements.namedItem(data.field);
-    if (bad && bad.setAttribute) { bad.setAttribute("aria-invalid", "true"); bad.focus(); }
+  if (!form) return;
+  clearFieldErrors(form);
+  const name = data.field && ((fieldMap || {})[data.field] || data.field);
+  const bad = name && form.elements.namedItem(name);
+  if (bad && bad.setAttribute) {
+    // the API names the field as the CLI does (height_mm: ...); people read its label
+    const text = String(data.error || "").startsWith(`${data.field}: `) ? data.error.slice(data.field.length + 2) : data.error || "";
+    const label = labelOf(bad);
+    if (label) box.textContent = `${label}: ${text}`;
+    const msg = el("p", {class: "field-error", id: `error-${name}`}, text);
+    bad.setAttribute("aria-invalid", "true");
+    bad.setAttribute("aria-describedby", msg.id);
+    (bad.closest("label") || bad.parentNode).append(msg);
+    bad.focus();
   }
+}
+
+// ------------------------------------------------------------------ the check, and its address
+
+const CHECK_FIELDS = ["chassis", "built", "body", "length_mm", "width_mm", "height_mm", "cc", "stroke", "ev_kw",
+  "country", "state", "registered", "on"];
+const COST_FIELDS = ["price", "currency", "fx", "freight_usd", "entry_date"];
+
+function checkBody() {
+  const body = {};
+  for (const k of CHECK_FIELDS) {
+    const input = $(k);
+    const v = input.value.trim();
+    // a value the look-up put there is the catalog's: the server fills it from the chassis code
+    if (v !== "" && !(input.dataset.catalog !== undefined && input.dataset.catalog === v && $("chassis").value.trim())) body[k] = v;
+  }
+  if (body.country === "US") delete body.country;
+  if (!body.state) delete body.registered;
+  return body;
+}
+
+/** The inputs in the address, so that an answer can be shared and reloaded. */
+function saveToAddress() {
+  const q = new URLSearchParams();
+  for (const k of [...CHECK_FIELDS, ...COST_FIELDS]) {
+    const v = $(k).value.trim();
+    if (v !== "" && !(k === "country" && v === "US") && !(k === "currency" && v === "JPY" && !$("price").value.trim())) q.set(k, v);
+  }
+  history.replaceState(null, "", `${location.pathname}?${q}#check`);
+}
+
+function restoreFromAddress(search) {
+  const q = new URLSearchParams(search);
+  let any = false;
+  for (const k of [...CHECK_FIELDS, ...COST_FIELDS]) {
+    if (!q.has(k)) continue;
+    const input = $(k);
+    const v = q.get(k).slice(0, 64);
+    if (input.tagName === "SELECT" && ![...input.options].some((o) => o.value === v)) continue;
+    input.value = v;
+    any = true;
+  }
+  return any && q.has("built");
 }
 
 async function onCheck(event) {
   event.preventDefault();
-  const form = event.target;
-  const body = {};
-  for (const [k, v] of new FormData(form)) if (String(v).trim() !== "") body[k] = String(v).trim();
-  if (body.country === "US") delete body.country;
+  const form = $("check-form");
+  const body = checkBody();
+  const cb = costBody(body);
   $("check-btn").disabled = true;
   const t = ticket("check");
-  const res = await api("POST", "/v1/check", body);
+  const [res, plain] = await Promise.all([api("POST", "/v1/check", body), api("POST", "/v1/plain", body)]);
+  let cost = null;
+  if (res.ok && cb && body.country === undefined) {  // body and build date as the check read them (catalog included)
+    const v = res.data.vehicle || {};
+    cost = await api("POST", "/v1/cost", {...cb, body: v.body || cb.body, built: v.built || cb.built});
+  }
   if (stale("check", t)) return;
   $("check-btn").disabled = false;
   const box = $("check-error");
@@ -222,39 +398,154 @@ async function onCheck(event) {
     showError(box, res.data, form);
     return;
   }
-  box.hidden = true;
-  for (const input of form.querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
-  renderCheck(res.data);
-}
-
-async function onLookup() {
-  const code = $("chassis").value.trim();
-  const out = $("lookup-out");
-  if (!code) return;
-  const res = await api("GET", `/v1/lookup/${encodeURIComponent(code)}`);
-  out.hidden = false;
-  if (!res.ok) { out.textContent = res.data.error; return; }
-  out.replaceChildren(renderLookup(res.data));
-}
-
-// Lookup and calendar answers come from the catalog (keicar.catalog, keicar.eligibility).
-function renderLookup(d) {
-  const stripped = [d.prefix_stripped ? `prefix ${d.prefix_stripped}-` : "", d.serial_stripped ? `serial -${d.serial_stripped}` : ""]
-    .filter(Boolean).join(", ");
-  const head = `${d.code}${stripped ? ` (stripped ${stripped})` : ""}`;
-  if (!d.found) {
-    return el("p", {}, `${head}: not in the catalog.`,
-      (d.suggestions || []).length ? ` Nearest codes: ${d.suggestions.join(", ")}.` : "");
+  if (cost && !cost.ok) {
+    showError(box, cost.data, form, FIELD_OF);
+  } else {
+    box.hidden = true;
+    clearFieldErrors(form);
   }
+  saveToAddress();
+  renderCheck(res.data, plain.ok ? plain.data : null, cost);
+}
+
+// ------------------------------------------------------------------ search and look-up
+
+const SPEC_FIELDS = [["length_mm", "length_mm"], ["width_mm", "width_mm"], ["height_mm", "height_mm"], ["displacement_cc", "cc"]];
+
+/** A catalog value: one number, a range ("1755-1800") or alternatives ("657|658"). */
+function catalogValue(raw) {
+  if (raw === null || raw === undefined || raw === "") return {kind: "none"};
+  const s = Array.isArray(raw) ? raw.join("|") : String(raw);
+  if (/^\d+(\.\d+)?$/.test(s)) return {kind: "one", value: s};
+  const range = s.match(/^(\d+)\s*-\s*(\d+)$/);
+  if (range) return {kind: "range", text: `${range[1]}–${range[2]} (a range)`};
+  return {kind: "alternatives", text: `${s.split("|").join(" or ")} (alternatives)`};
+}
+
+/** A line under a field saying where its value comes from, or what the catalog knows instead. */
+function setHint(input, text) {
+  const id = `hint-${input.id}`;
+  let hint = document.getElementById(id);
+  if (!text) { if (hint) hint.remove(); return; }
+  if (!hint) {
+    hint = el("small", {class: "catalog-hint", id});
+    input.after(hint);
+  }
+  hint.textContent = text;
+  if (!input.getAttribute("aria-invalid")) input.setAttribute("aria-describedby", id);
+}
+
+/** Fill the form with what the catalog knows of one generation; ranges are said, never guessed. */
+function useGeneration(g, code) {
+  $("chassis").value = code;
+  const bodies = [].concat(g.body_type || []);
+  if (bodies.length === 1 && !$("body").value) $("body").value = bodies[0];
+  const unverified = g.unverified_fields || [];
+  for (const [from, to] of SPEC_FIELDS) {
+    const input = $(to);
+    const v = catalogValue(g[from]);
+    delete input.dataset.catalog;
+    input.placeholder = "";
+    input.oninput = () => { if (input.value !== input.dataset.catalog) setHint(input, ""); };
+    if (v.kind === "one") {
+      input.value = v.value;
+      input.dataset.catalog = v.value;
+      setHint(input, `from the catalog${unverified.includes(from) ? " (unverified)" : ""}`);
+    } else {
+      if (input.dataset.filled === "1") input.value = "";
+      input.placeholder = "yours?";
+      setHint(input, v.kind === "none" ? "not in the catalog: give yours" : `catalog: ${v.text}; give yours`);
+    }
+    input.dataset.filled = v.kind === "one" ? "1" : "";
+  }
+  if (g.production_start) {
+    if (!$("built").value) $("built").placeholder = "yours?";
+    setHint($("built"), `catalog: built ${g.production_start} to ${g.production_end || "now"} (a range); give yours`);
+  }
+}
+
+function generationCard(g, code, many) {
   const shown = [["body_type", "Body"], ["production_start", "Built from"], ["production_end", "Built to"],
     ["length_mm", "Length mm"], ["width_mm", "Width mm"], ["height_mm", "Height mm"], ["displacement_cc", "Engine cc"],
     ["engine_codes", "Engine"], ["drive", "Drive"], ["confidence", "Confidence"]];
-  return el("div", {}, el("p", {}, head),
-    d.generations.map((g) => el("div", {class: "card"},
-      el("h4", {}, `${g.make} ${g.model} (generation ${g.generation || "?"}): ${[].concat(g.chassis_codes || []).join(", ")}`),
-      el("dl", {}, shown.filter(([k]) => g[k] !== null && g[k] !== undefined && g[k] !== "").map(([k, label]) =>
-        [el("dt", {}, label), el("dd", {}, fmt(g[k]), (g.unverified_fields || []).includes(k) ? el("span", {class: "tag"}, "unverified") : null)])))),
-    el("p", {class: "small muted"}, d.build_date_note));
+  const value = (k) => {
+    const v = catalogValue(g[k]);
+    return ["length_mm", "width_mm", "height_mm", "displacement_cc"].includes(k) && v.kind !== "one" && v.kind !== "none" ? v.text : fmt(g[k]);
+  };
+  const codes = [].concat(g.chassis_codes || []);
+  return el("div", {class: "card"},
+    el("h4", {}, `${g.make} ${g.model} (generation ${g.generation || "?"}): ${codes.join(", ")}`),
+    el("dl", {}, shown.filter(([k]) => g[k] !== null && g[k] !== undefined && g[k] !== "").map(([k, label]) =>
+      [el("dt", {}, label), el("dd", {}, value(k), (g.unverified_fields || []).includes(k) ? el("span", {class: "tag"}, "unverified") : null)])),
+    many ? el("button", {type: "button", class: "secondary use-generation", "data-code": code || codes[0]}, `Use ${code || codes[0]}`) : null);
+}
+
+/** Lookup, search and calendar answers come from the catalog (keicar.catalog, keicar.eligibility).
+ * A look-up answer lists generations with their specs; a search answer lists matches (make, model,
+ * codes, build years), whose specs a look-up of the match's code gives. Both shapes are read. */
+function generationsOf(d) {
+  return (d.generations || []).map((g) => ({g, code: d.code || [].concat(g.chassis_codes || [])[0]}));
+}
+
+/** Show what the catalog knows of a code and fill the form when it is one generation. */
+async function lookupAndFill(code, make, t) {
+  const out = $("lookup-out");
+  const q = make ? `?make=${encodeURIComponent(make)}` : "";
+  const res = await api("GET", `/v1/lookup/${encodeURIComponent(code)}${q}`);
+  if (t !== undefined && stale("lookup", t)) return;
+  out.hidden = false;
+  if (!res.ok) { out.replaceChildren(el("p", {}, res.data.error)); return; }
+  const found = generationsOf(res.data);
+  if (!found.length) {
+    out.replaceChildren(el("p", {}, `${code}: not in the catalog.`,
+      (res.data.suggestions || []).length ? ` Nearest codes: ${res.data.suggestions.join(", ")}.` : ""));
+    return;
+  }
+  out.replaceChildren(el("div", {},
+    el("p", {}, found.length === 1 ? "Found: the form is filled with what the catalog knows; ranges are left for you."
+      : `${found.length} generations use ${code}: pick one to fill the form.`),
+    found.map(({g, code: c}) => generationCard(g, c, found.length > 1)),
+    el("p", {class: "small muted"}, res.data.build_date_note || "")));
+  if (found.length === 1) useGeneration(found[0].g, found[0].code);
+  const buttons = [...out.querySelectorAll(".use-generation")];
+  buttons.forEach((b, i) => b.addEventListener("click", () => {
+    useGeneration(found[i].g, b.dataset.code);
+    b.textContent = `Using ${b.dataset.code}`;
+  }));
+}
+
+/** Search matches (GET /v1/search): one clear match is looked up and filled; several are listed. */
+function showMatches(d, query, t) {
+  const out = $("lookup-out");
+  const matches = d.matches || d.results || [];
+  const codeOf = (m) => m.code || [].concat(m.chassis_codes || [])[0];
+  if (!matches.length) { out.hidden = false; out.replaceChildren(el("p", {}, `${query}: nothing in the catalog matches.`)); return; }
+  const clear = matches.length === 1 || (matches[0].score >= 100 && !(matches[1].score >= 100));
+  if (clear) { lookupAndFill(codeOf(matches[0]), matches[0].make, t); return; }
+  out.hidden = false;
+  out.replaceChildren(el("div", {},
+    el("p", {}, `${matches.length} matches for “${query}”: pick one to fill the form.`),
+    el("ul", {class: "matches"}, matches.slice(0, 12).map((m) => el("li", {},
+      el("button", {type: "button", class: "secondary use-match", "data-code": codeOf(m), "data-make": m.make || ""},
+        `Use ${codeOf(m)}`),
+      ` ${m.label || `${m.make} ${m.model}`}`,
+      el("span", {class: "muted"}, ` — built ${m.production_start || "?"} to ${m.production_end || "now"}` +
+        (m.body && m.body.length ? `, ${[].concat(m.body).join("/")}` : "") +
+        ` [${[].concat(m.chassis_codes || []).join(", ")}]`))))));
+  for (const b of out.querySelectorAll(".use-match")) {
+    b.addEventListener("click", () => lookupAndFill(b.dataset.code, b.dataset.make || null));
+  }
+}
+
+async function onLookup() {
+  const query = $("chassis").value.trim();
+  if (!query) return;
+  const t = ticket("lookup");
+  const res = await api("GET", `/v1/search?q=${encodeURIComponent(query)}`);
+  if (stale("lookup", t)) return;
+  if (res.ok && (res.data.matches || res.data.results)) { showMatches(res.data, query, t); return; }
+  // no search on this server (404), or it refused the text: look the text up as a code
+  await lookupAndFill(query, null, t);
 }
 
 // ------------------------------------------------------------------ states and map
@@ -262,6 +553,7 @@ function renderLookup(d) {
 let mapDate = today();
 
 async function loadMap() {
+  await labelsReady;  // the key under the map is in words before the map shows
   const box = $("map");
   mapDate = $("map-on").value || today();
   const t = ticket("map");
@@ -332,7 +624,7 @@ function mapLegend(svg) {
 /** Under the map: what each basis means, the hatched ones marked as on the map. */
 function basisKey() {
   return el("div", {}, el("h3", {}, "What each reading rests on"),
-    el("dl", {}, Object.entries(BASIS).map(([code, b]) => [
+    el("dl", {}, Object.entries(LABELS.basis || {}).map(([code, b]) => [
       el("dt", {"data-basis": code}, b.weak ? el("span", {class: "swatch hatched", "aria-hidden": "true"}) : null,
         b.name, b.weak ? el("small", {class: "muted"}, " (hatched)") : null),
       el("dd", {}, b.meaning)])));
@@ -364,12 +656,14 @@ function renderState(d) {
     parts.push(el("p", {class: "note"}, `Kei cars: ${d.car.sentence || d.car.status}`,
       d.car.basis ? el("span", {class: "small"}, ` Rests on: ${basisWords(d.car.basis)}.`) : null));
   }
-  if ((d.citations || []).length) parts.push(el("ul", {class: "small"}, d.citations.map((c) => el("li", {}, c))));
+  if ((d.citations || []).length) parts.push(el("ul", {class: "small"}, d.citations.map((c) => el("li", {}, cite(c)))));
   const meta = d.metadata || {};
   if (meta.notes) parts.push(el("details", {}, el("summary", {}, "About this record"), el("p", {class: "small"}, meta.notes)));
   if ((d.scheduled || []).length) {
     parts.push(el("h4", {}, "Scheduled"), el("ul", {}, d.scheduled.map((c) =>
-      el("li", {}, el("strong", {}, c.date || ""), ` ${c.parameter || ""}: ${fmt(c.value)}`, c.citation ? el("span", {class: "muted"}, ` (${c.citation})`) : null))));
+      el("li", {}, el("strong", {}, c.date || ""), ` ${words("state_field", c.parameter)}: ` +
+        (/(^|\.)(grandfather\.)?status$/.test(c.parameter || "") ? words("status", c.value) : fmt(c.value)),
+        c.citation ? el("span", {class: "muted"}, ` (${cite(c.citation)})`) : null))));
   }
   if ((d.history || []).length) {
     parts.push(el("h4", {}, "History"), el("ol", {class: "history"}, d.history.map((h) =>
@@ -382,7 +676,7 @@ function renderState(d) {
   }
   if ((d.sources || []).length) {
     parts.push(el("h4", {}, "Sources"), el("ul", {class: "sources"}, d.sources.map((s) =>
-      el("li", {}, link(s.href, s.title || s.id), s.seen ? el("small", {class: "muted"}, ` (seen ${s.seen})`) : null))));
+      el("li", {}, link(s.href, cite(s.title || s.id)), s.seen ? el("small", {class: "muted"}, ` (seen ${s.seen})`) : null))));
   }
   if (meta.last_reviewed) parts.push(el("p", {class: "small muted"}, `Record confidence ${meta.confidence || "?"}, last reviewed ${meta.last_reviewed}.`));
   if (d.code) {
@@ -428,21 +722,28 @@ function renderCalendar(d) {
 
 // ------------------------------------------------------------------ start
 
-document.addEventListener("DOMContentLoaded", () => {
+document.addEventListener("DOMContentLoaded", async () => {
+  const shared = location.search;  // the inputs of a shared answer, read before any check rewrites them
   $("on").value = today();
   $("map-on").value = today();
   $("cal-month").value = today().slice(0, 7);
-  $("basis-key").replaceChildren(basisKey());
   $("check-form").addEventListener("submit", onCheck);
   $("lookup-btn").addEventListener("click", onLookup);
+  $("chassis").addEventListener("keydown", (e) => {  // Enter in the search box looks up, not checks
+    if (e.key === "Enter") { e.preventDefault(); onLookup(); }
+  });
   $("map-on").addEventListener("change", () => { loadMap(); $("state-detail").replaceChildren(); });
   $("map").addEventListener("click", (e) => { const code = stateCodeOf(e.target); if (code) showState(code); });
   $("state-pick").addEventListener("change", (e) => { if (e.target.value) showState(e.target.value); });
   $("cal-month").addEventListener("change", loadCalendar);
+  window.addEventListener("beforeprint", () => { for (const d of document.querySelectorAll("details")) d.open = true; });
   api("GET", "/healthz").then((res) => {
     if (res.ok) $("versions").prepend(`keicar ${res.data.keicar_version} · law data ${res.data.law_version} · `);
   });
-  loadStates();
+  labelsReady = loadLabels().then(() => $("basis-key").replaceChildren(basisKey()));
   loadMap();
   loadCalendar();
+  await Promise.all([labelsReady, loadStates()]);
+  // a check asked meanwhile wins over the shared one
+  if (pending.check === undefined && restoreFromAddress(shared)) onCheck(new Event("submit"));
 });
