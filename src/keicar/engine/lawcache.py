@@ -16,7 +16,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
@@ -73,6 +72,8 @@ def load(file: Path, prefix: str, parse: Callable[[Path, str], Any]) -> Any:
 
 
 def _store(where: Path, entry: Path, node: Any) -> None:
+    import tempfile  # only on a miss: it is slow to import
+
     tmp = None
     try:
         where.mkdir(parents=True, exist_ok=True, mode=0o700)
