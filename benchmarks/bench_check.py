@@ -33,7 +33,7 @@ import numpy as np
 import polars as pl
 
 from keicar.api import check, screen_frame
-from keicar.vehicle import Vehicle
+from keicar.inputs.vehicle import Vehicle
 
 INPUTS = ["built_start", "built_end", "length_mm", "width_mm", "height_mm", "cc", "stroke", "ev_kw", "body"]
 
@@ -74,7 +74,7 @@ def best_of(fn, repeat: int, clock=time.perf_counter) -> float:
 
 def with_states(df: pl.DataFrame, seed: int = 11) -> pl.DataFrame:
     from keicar.engine.parameters import default_law
-    from keicar.state_check import state_codes
+    from keicar.answers.state import state_codes
 
     codes = list(state_codes(default_law()))
     rng = np.random.default_rng(seed)

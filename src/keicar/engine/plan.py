@@ -40,8 +40,8 @@ UNKNOWN = "\x00unknown"
 def finite_domains(law: Law, rename: dict[str, E.Expr] | None = None) -> dict[str, tuple]:
     """The inputs with a small known set of values, by the column that holds them: state
     codes (from the law files), bodies, transport modes. Names not data: the sets come
-    from the law files and keicar.vehicle."""
-    from ..vehicle import BODIES
+    from the law files and keicar.inputs.vehicle."""
+    from keicar.inputs.vehicle import BODIES
 
     domains = {"state": jurisdictions(law, "us.states"), "body": tuple(BODIES), "mode": ("ocean", "air")}
     out = {}
