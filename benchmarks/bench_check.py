@@ -7,7 +7,15 @@ Measures, on the same synthetic vehicles:
   must do;
 - vectorized: every verdict column of ``keicar.api.screen_frame`` (the Polars runner);
 - per-vehicle: ``keicar.api.check`` (the explaining runner) on a sample, extrapolated;
-- CLI: ``keicar check --example`` from process start to exit, against ``python -c pass``.
+- CLI: ``keicar check --example`` from process start to exit, against ``python -c pass``;
+- with ``--state``: the vectorized runner again with a ``state`` column (random codes, as
+  an Enum), so the state columns too;
+- with ``--memory-rows N``: peak RSS of a child process that streams N synthetic rows from
+  Parquet through every variable to Parquet (``sink_parquet``), against a child that only
+  streams the read (the same file, summed).
+
+CPU seconds (all threads) are reported next to wall seconds: on a shared machine they move
+less with other jobs.
 """
 
 from __future__ import annotations
@@ -55,13 +63,53 @@ def synthetic(rows: int, seed: int = 7) -> pl.DataFrame:
     ).select(INPUTS)
 
 
-def best_of(fn, repeat: int) -> float:
+def best_of(fn, repeat: int, clock=time.perf_counter) -> float:
     times = []
     for _ in range(repeat):
-        t = time.perf_counter()
+        t = clock()
         fn()
-        times.append(time.perf_counter() - t)
+        times.append(clock() - t)
     return min(times)
+
+
+def with_states(df: pl.DataFrame, seed: int = 11) -> pl.DataFrame:
+    from keicar.engine.parameters import default_law
+    from keicar.answers.state import state_codes
+
+    codes = list(state_codes(default_law()))
+    rng = np.random.default_rng(seed)
+    return df.with_columns(state=pl.Series(rng.choice(codes, df.height)).cast(pl.Enum(codes)))
+
+
+STREAM = """
+import resource, sys, datetime as dt, polars as pl
+from keicar.api import screen_frame
+src, out, mode = sys.argv[1:4]
+lf = pl.scan_parquet(src)
+if mode == "read":
+    lf.select(pl.all().to_physical().cast(pl.Float64).sum()).collect(engine="streaming")
+else:
+    screen_frame(lf, on=dt.date(2026, 11, 24)).sink_parquet(out)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def streamed(rows: int, workdir: Path) -> dict:
+    """Peak RSS (MiB) and wall seconds of streaming ``rows`` rows through every variable, and
+    of streaming the plain read of the same file."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    src = workdir / f"synthetic-{rows}.parquet"
+    if not src.exists():
+        synthetic(rows).write_parquet(src)
+    out = {}
+    for mode in ("read", "variables"):
+        t = time.perf_counter()
+        run = subprocess.run([sys.executable, "-c", STREAM, str(src), str(workdir / "out.parquet"), mode],
+                             check=True, capture_output=True, text=True)
+        out[f"stream_{mode}_s"] = round(time.perf_counter() - t, 2)
+        out[f"stream_{mode}_peak_mib"] = round(int(run.stdout.split()[-1]) / 1024)
+    (workdir / "out.parquet").unlink(missing_ok=True)
+    return out
 
 
 def main() -> None:
@@ -70,14 +118,30 @@ def main() -> None:
     ap.add_argument("--sample", type=int, default=20_000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--state", action="store_true", help="also time the state columns")
+    ap.add_argument("--memory-rows", type=int, default=0, help="peak RSS streaming this many rows")
+    ap.add_argument("--dir", type=Path, default=Path("/tmp/keicar-bench"))
     args = ap.parse_args()
     on = dt.date(2026, 11, 24)
 
     df = synthetic(args.rows)
-    floor = best_of(lambda: df.select([pl.col(c).to_physical().cast(pl.Int64).sum() if c in ("built_start", "built_end", "stroke", "body")
-                                       else pl.col(c).sum() for c in INPUTS]), args.repeat)
+    read = [pl.col(c).to_physical().cast(pl.Int64).sum() if c in ("built_start", "built_end", "stroke", "body")
+            else pl.col(c).sum() for c in INPUTS]
+    floor = best_of(lambda: df.select(read), args.repeat)
+    floor_cpu = best_of(lambda: df.select(read), args.repeat, time.process_time)
     plan = screen_frame(df, on=on)
+    plan.collect_schema()  # compiled before the clock starts
     vector = best_of(lambda: plan.collect(), args.repeat)
+    vector_cpu = best_of(lambda: plan.collect(), args.repeat, time.process_time)
+    extra = {}
+    if args.state:
+        states = with_states(df)
+        plan = screen_frame(states, on=on, state_column="state")
+        plan.collect_schema()
+        with_state = best_of(lambda: plan.collect(), args.repeat)
+        extra = {"with_state_s": round(with_state, 4), "with_state_rows_per_s": round(args.rows / with_state),
+                 "with_state_vs_floor": round(with_state / floor, 1)}
+        del states
 
     sample = df.head(args.sample).with_columns(pl.col("body").cast(pl.String)).to_dicts()
     vehicles = [Vehicle(built_precision="month" if r["built_start"] != r["built_end"] else "day", **r) for r in sample]
@@ -106,10 +170,16 @@ def main() -> None:
         "per_vehicle_s_extrapolated": round(per_vehicle, 1),
         "per_vehicle_rows_per_s": round(args.rows / per_vehicle),
         "vectorized_vs_floor": round(vector / floor, 1),
+        "floor_cpu_s": round(floor_cpu, 4),
+        "vectorized_cpu_s": round(vector_cpu, 4),
+        "vectorized_vs_floor_cpu": round(vector_cpu / floor_cpu, 1),
+        **extra,
         "per_vehicle_vs_vectorized": round(per_vehicle / vector),
         "cli_check_ms": round(cli_check * 1000),
         "python_startup_ms": round(cli_bare * 1000),
     }
+    if args.memory_rows:
+        res.update(memory_rows=args.memory_rows, **streamed(args.memory_rows, args.dir))
     print(json.dumps(res, indent=2))
     if args.json:
         args.json.write_text(json.dumps(res, indent=2))

@@ -367,8 +367,12 @@ def _state_inputs(schema, law: Law, constants: dict, temp, state, state_column, 
         # state (as resolve_state refuses it); the table's own column is left as it was.
         from keicar.answers.state import state_codes
 
-        code = pl.col(state_column).cast(pl.String).str.strip_chars().str.to_uppercase()
-        temp("state", pl.when(code.is_in(state_codes(law))).then(code))
+        codes = pl.Enum(list(state_codes(law)))
+        if schema[state_column] == codes:  # already the codes, as an Enum
+            temp("state", pl.col(state_column))
+        else:  # an Enum of the codes: a table look-up per row (keicar.engine.plan) is then free
+            code = pl.col(state_column).cast(pl.String).str.strip_chars().str.to_uppercase()
+            temp("state", code.cast(codes, strict=False))
     if registered_column is None:
         constants["registered"] = None
     else:

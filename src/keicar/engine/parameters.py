@@ -407,8 +407,10 @@ class Law:
 
     def file_node(self, prefix: str) -> Node:
         if prefix not in self._files:
+            from .lawcache import load
+
             file = self.root.joinpath(*prefix.split(".")).with_suffix(".yaml")
-            self._files[prefix] = parse_file(file, prefix)
+            self._files[prefix] = load(file, prefix, parse_file)
         return self._files[prefix]
 
     def get(self, path: str) -> Node | Parameter:

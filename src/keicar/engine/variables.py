@@ -136,14 +136,14 @@ def columns(law: Law, variables: Iterable[Variable], constants: dict[str, Any] |
     """Polars expressions, one per variable, named by ``column_name``. ``constants`` are
     inputs the same for every row (e.g. ``on`` when one date is asked); every other input is
     read from the frame's column of that name, or from ``rename``'s expressions."""
-    from .vectorized import Compiler
+    from .plan import PlannedCompiler, finite_domains
 
-    comp = Compiler(law, constants or {})
-    out = []
-    for v in variables:
-        formula = E.substitute(v.formula, rename) if rename else v.formula
-        out.append(comp.compile(formula).alias(v.column_name))
-    return out
+    variables = list(variables)
+    comp = PlannedCompiler(law, constants or {}, domains=finite_domains(law, rename))
+    # one substitution for all formulas, so sub-trees shared between variables stay shared
+    formulas = E.substitute(tuple(v.formula for v in variables), rename) if rename else \
+        tuple(v.formula for v in variables)
+    return [comp.compile(f).alias(v.column_name) for v, f in zip(variables, formulas)]
 
 
 def value_notes(v: Value) -> dict[str, Any]:
