@@ -16,11 +16,13 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from . import expr as E
-from .explain import Evaluator, Read
+from .explain import Evaluator, Read, Straddle
+from .semantics import Span
 from ..jsonout import plain
 from .parameters import Law, Value
 
-VALUE_TYPES = ("bool", "date", "number", "enum", "text", "names")
+#: ``window``: [earliest, latest] dates (equal when the inputs are exact).
+VALUE_TYPES = ("bool", "date", "number", "enum", "text", "names", "window")
 
 
 @dataclass(frozen=True)
@@ -125,24 +127,95 @@ def read_records(reads: list[Read]) -> list[dict[str, Any]]:
 
 def trace(law: Law, row: dict[str, Any], variable: Variable) -> dict[str, Any]:
     """``variable`` for one vehicle: its value and each dated parameter value the formula
-    read (:func:`read_records`), in order of reading."""
+    read (:func:`read_records`), in order of reading. Where an input is a set and the values
+    in it give different answers, the value is None and ``unknown`` says between what
+    (``range``: the least and greatest answer) and why (``reasons``)."""
     ev = Evaluator(law, row)
     value = ev.eval(variable.formula)
-    return {"name": variable.name, "value": plain(value), "reads": read_records(ev.reads)}
+    out = {"name": variable.name, "value": settled(value, variable.value_type),
+           "reads": read_records(ev.reads)}
+    if type(value) is Span and variable.value_type != "window":
+        out["unknown"] = {"range": [plain(value.lo), plain(value.hi)], "reasons": reasons(ev.straddles)}
+    return out
+
+
+def settled(value: Any, value_type: str) -> Any:
+    """A variable's value as JSON: None where the inputs leave it open; a window as
+    [earliest, latest]."""
+    if value_type == "window":
+        lo, hi = value if type(value) is Span else (value, value)
+        return None if lo is None and hi is None else [plain(lo), plain(hi)]
+    return None if type(value) is Span else plain(value)
+
+
+def _shown(x: Any) -> str:
+    if type(x) is Span:
+        return f"{_shown(x.lo)}–{_shown(x.hi)}"
+    if isinstance(x, float) and x.is_integer():
+        x = int(x)
+    return str(plain(x))
+
+
+def _operand(e: E.Expr) -> str:
+    if isinstance(e, E.Col):
+        return e.name
+    if isinstance(e, E.CompletedYears):
+        return "age in whole years"
+    if isinstance(e, E.Arith) and isinstance(e.a, E.Year):
+        return "calendar years"
+    if isinstance(e, (E.Param, E.Since)):
+        return e.path
+    return "the value"
+
+
+_OPS = {"<=": "≤", ">=": "≥", "==": "=", "!=": "≠"}
+
+
+def reasons(straddles: list[Straddle]) -> list[str]:
+    """Why an answer is open: each comparison whose input set lies on both sides of the
+    threshold, e.g. "height_mm 1755–2100 straddles ≤ 2000 (true for part of it only)"."""
+    out: list[str] = []
+    for s in straddles:
+        op = _OPS.get(s.cmp.op, s.cmp.op)
+        if type(s.a) is Span or type(s.b) is not Span:
+            text = f"{_operand(s.cmp.a)} {_shown(s.a)} straddles {op} {_shown(s.b)}"
+        else:
+            text = f"{_operand(s.cmp.b)} {_shown(s.b)} straddles {_shown(s.a)} {op} it"
+        text += " (true for part of it only)"
+        if text not in out:
+            out.append(text)
+    return out
 
 
 def columns(law: Law, variables: Iterable[Variable], constants: dict[str, Any] | None = None,
-            rename: dict[str, E.Expr] | None = None):
+            rename: dict[str, E.Expr] | None = None, sets: Iterable[str] = (), ends: bool = False):
     """Polars expressions, one per variable, named by ``column_name``. ``constants`` are
     inputs the same for every row (e.g. ``on`` when one date is asked); every other input is
-    read from the frame's column of that name, or from ``rename``'s expressions."""
+    read from the frame's column of that name, or from ``rename``'s expressions.
+
+    ``sets`` names inputs given as sets (columns ``<name>_lo`` and ``<name>_hi``): a value is
+    null where the set leaves it open (a window variable is the list [earliest, latest]).
+    With ``ends``, two columns per variable instead, ``<column>_lo`` and ``<column>_hi``: the
+    least and greatest answer (equal where it is definite)."""
+    import polars as pl
+
     from .vectorized import Compiler
 
-    comp = Compiler(law, constants or {})
+    comp = Compiler(law, constants or {}, sets=sets)
     out = []
     for v in variables:
         formula = E.substitute(v.formula, rename) if rename else v.formula
-        out.append(comp.compile(formula).alias(v.column_name))
+        got = comp.compile(formula)
+        lo, hi = got if isinstance(got, tuple) else (got, got)
+        if ends:
+            out += [lo.alias(v.column_name + "_lo"), hi.alias(v.column_name + "_hi")]
+        elif v.value_type == "window":
+            out.append(pl.when(lo.is_null() & hi.is_null()).then(None)
+                       .otherwise(pl.concat_list([lo, hi])).alias(v.column_name))
+        elif isinstance(got, tuple):
+            out.append(pl.when(lo.eq_missing(hi)).then(lo).alias(v.column_name))
+        else:
+            out.append(got.alias(v.column_name))
     return out
 
 
