@@ -135,7 +135,23 @@ def trace(law: Law, row: dict[str, Any], variable: Variable) -> dict[str, Any]:
     out = {"name": variable.name, "value": settled(value, variable.value_type),
            "reads": read_records(ev.reads)}
     if type(value) is Span and variable.value_type != "window":
-        out["unknown"] = {"range": [plain(value.lo), plain(value.hi)], "reasons": reasons(ev.straddles)}
+        read = sorted(_set_inputs(variable.formula, row))
+        why = reasons(ev.straddles) or [f"{k} is {_shown(row[k])}" for k in read if k != "built_end"]
+        inputs = sorted({c for s in ev.straddles for c in _set_inputs(s.cmp, row)})
+        out["unknown"] = {"range": [plain(value.lo), plain(value.hi)], "reasons": why,
+                          "inputs": inputs or read}
+    return out
+
+
+def _set_inputs(e: Any, row: dict[str, Any]) -> set[str]:
+    """The input columns read by ``e`` that hold a set in ``row``."""
+    if isinstance(e, E.Col):
+        return {e.name} if type(row.get(e.name)) is Span else set()
+    out: set[str] = set()
+    if isinstance(e, E.Expr):
+        for v in vars(e).values():
+            for x in v if isinstance(v, tuple) else (v,):
+                out |= _set_inputs(x, row)
     return out
 
 
@@ -177,11 +193,13 @@ def reasons(straddles: list[Straddle]) -> list[str]:
     out: list[str] = []
     for s in straddles:
         op = _OPS.get(s.cmp.op, s.cmp.op)
-        if type(s.a) is Span or type(s.b) is not Span:
-            text = f"{_operand(s.cmp.a)} {_shown(s.a)} straddles {op} {_shown(s.b)}"
+        if type(s.a) is Span and type(s.b) is not Span:
+            text = f"only if {_operand(s.cmp.a)} {op} {_shown(s.b)}; the set {_shown(s.a)} straddles it"
+        elif type(s.b) is Span and type(s.a) is not Span:
+            text = (f"{_operand(s.cmp.b)} is {_shown(s.b)} over the build window; "
+                    f"{_operand(s.cmp.a)} {_shown(s.a)} {op} it for part of it only")
         else:
-            text = f"{_operand(s.cmp.b)} {_shown(s.b)} straddles {_shown(s.a)} {op} it"
-        text += " (true for part of it only)"
+            text = f"{_operand(s.cmp.a)} {_shown(s.a)} {op} {_operand(s.cmp.b)} {_shown(s.b)} for part of them only"
         if text not in out:
             out.append(text)
     return out
