@@ -330,7 +330,9 @@ def select_variables(law: Law, names: Any, have: set[str]) -> list:
 
     reg = registry(law)
     if names in (None, ""):
-        return reg.select(have=have)
+        # a window (two dates per row, a list column) only when asked for by name: the
+        # table's conservative date is us.nhtsa_eligible_from
+        return [v for v in reg.select(have=have) if v.value_type != "window"]
     if isinstance(names, str):
         names = names.split(",")
     by_column = {v.column_name: v.name for v in reg}
