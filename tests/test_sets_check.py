@@ -6,9 +6,9 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from keicar.check_input import check_from_input
+from keicar.answers.check_input import check_from_input
 from keicar.cli.main import app
-from keicar.vehicle import InputError
+from keicar.inputs.vehicle import InputError
 
 ON = "2026-11-30"
 

@@ -12,12 +12,12 @@ def check_from_input(fields: dict[str, Any], *, on: Any = None, month_reading: A
                      country: str | None = None) -> dict[str, Any]:
     """The JSON contract of ``keicar check --json``. ``fields``: built, body, length_mm,
     width_mm, height_mm, cc, stroke, ev_kw, make, model, chassis (raw strings or numbers)."""
-    from .countries import check_country
-    from .vehicle import make_vehicle
+    from keicar.answers.countries import check_country
+    from keicar.inputs.vehicle import make_vehicle
 
     given, catalog_info = dict(fields), None
     if given.get("chassis"):
-        from .catalog import fill
+        from keicar.catalog import fill
 
         given, catalog_info = fill(given, given["chassis"], given.get("make"), given.get("model"))
     vehicle = make_vehicle(**given)
@@ -38,7 +38,7 @@ DECIDING = ("kei.is_kei", "us.road_legal_import", "us.importable", "us.path")
 def ask_if_it_matters(result: dict[str, Any], catalog_info: dict[str, Any], given: dict[str, Any]) -> None:
     """Raise an InputError (a one-line question naming the threshold) when a range the
     catalog filled in leaves one of the :data:`DECIDING` answers open."""
-    from .vehicle import InputError
+    from keicar.inputs.vehicle import InputError
 
     ranges = catalog_info.get("ranges") or {}
     for name in DECIDING:

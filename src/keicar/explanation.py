@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from .engine.explain import Evaluator, Read
-from .engine.parameters import Law, Value
-from .engine.semantics import Span
-from .engine.variables import read_records, reasons, settled
-from .jsonout import plain
-from .rules.model import Check
+from keicar.engine.explain import Evaluator, Read
+from keicar.engine.parameters import Law, Value
+from keicar.engine.semantics import Span
+from keicar.engine.variables import read_records, reasons, settled
+from keicar.present.jsonout import plain
+from keicar.rules.model import Check
 
 
 def _eval_reading(ev: Evaluator, expr) -> tuple[Any, list[Read]]:
@@ -69,7 +69,7 @@ def variable_values(law: Law, row: dict[str, Any], have: tuple[str, ...] = (),
     are in ``have`` and whose name starts with ``prefix``: the values
     :func:`keicar.engine.variables.trace` gives (dates as YYYY-MM-DD, ``names`` comma-joined),
     each shared sub-tree evaluated once."""
-    from .rules.registry import registry
+    from keicar.rules.registry import registry
 
     ev = Evaluator(law, row, remember=True)  # variables share sub-trees: evaluate each once
     return {v.name: settled(ev.eval(v.formula), v.value_type) for v in registry(law).select(have=have)
@@ -79,8 +79,8 @@ def variable_values(law: Law, row: dict[str, Any], have: tuple[str, ...] = (),
 def open_variables(law: Law, row: dict[str, Any], have: tuple[str, ...] = ()) -> dict[str, Any]:
     """``{name: {range, reasons, inputs}}`` of the variables an input set leaves open (none
     when every input is exact)."""
-    from .engine.variables import trace
-    from .rules.registry import registry
+    from keicar.engine.variables import trace
+    from keicar.rules.registry import registry
 
     if not any(type(v) is Span for v in row.values()):
         return {}

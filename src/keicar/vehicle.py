@@ -100,7 +100,7 @@ def parse_built(raw: Any, field: str = "built") -> tuple[dt.date, dt.date, str]:
 def parse_number(field: str, raw: Any) -> float | None:
     if raw is None or raw == "":
         return None
-    from .inputs.sets import is_number_set, parse_number_set
+    from keicar.inputs.sets import is_number_set, parse_number_set
 
     if is_number_set(raw):  # a range or alternatives: the rules run over the whole set
         return parse_number_set(field, raw, parse_number)
@@ -146,7 +146,7 @@ class Vehicle:
         every rule; a month keeps its reading (first or last day, ``month_reading``)."""
         start, end = self.built_start, self.built_end
         if self.built_precision in ("year", "range"):
-            from .engine.semantics import Span
+            from keicar.engine.semantics import Span
 
             start = end = Span(start, end)
         return {
@@ -189,7 +189,7 @@ def make_vehicle(
     today = today or dt.date.today()
     if built is None or str(built).strip() == "":
         raise InputError("built", "missing; give the build date as YYYY-MM-DD or YYYY-MM")
-    from .inputs.sets import parse_built_window
+    from keicar.inputs.sets import parse_built_window
 
     window = None if isinstance(built, dt.date) else parse_built_window("built", built)
     try:

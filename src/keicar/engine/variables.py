@@ -18,7 +18,7 @@ from typing import Any, Iterable
 from . import expr as E
 from .explain import Evaluator, Read, Straddle
 from .semantics import Span
-from ..jsonout import plain
+from keicar.present.jsonout import plain
 from .parameters import Law, Value
 
 #: ``window``: [earliest, latest] dates (equal when the inputs are exact).

@@ -28,7 +28,7 @@ def is_number_set(raw: Any) -> bool:
 def parse_number_set(field: str, raw: str, one: Callable[[str, Any], Any]) -> Any:
     """A range or alternatives of numbers, each checked by ``one(field, text)``: a Span (or
     one number when they are all equal). Raises InputError for a reversed range."""
-    from ..vehicle import InputError
+    from keicar.inputs.vehicle import InputError
 
     m = _RANGE.match(raw)
     if m:
@@ -44,7 +44,7 @@ def parse_number_set(field: str, raw: str, one: Callable[[str, Any], Any]) -> An
 def parse_built_window(field: str, raw: Any) -> tuple[dt.date, dt.date, str] | None:
     """(first day, last day, precision) of a year (``year``) or a range (``range``) of
     days, months or years written ``A..B``; None when ``raw`` is neither."""
-    from ..vehicle import InputError, parse_built
+    from keicar.inputs.vehicle import InputError, parse_built
 
     text = str(raw).strip()
     if _YEAR.match(text):
