@@ -190,6 +190,9 @@ def test_screen_frame_without_optional_columns():
         inputs = {**raw, "built_start": start, "built_end": end, "cc": None, "ev_kw": None, "stroke": None,
                   "on": dt.date(2026, 11, 24), "month_reading": None, "mode": "ocean"}
         for v in registry(law).select(have=()):
+            if v.value_type == "window":  # a table computes a window only when asked by name
+                assert v.column_name not in row
+                continue
             want = trace(law, inputs, v)["value"]
             assert equal_runners.same(want, row[v.column_name]), (v.name, raw)
     assert got["us_path"].to_list() == ["25-year"] * 3

@@ -7,12 +7,13 @@ import polars as pl
 
 from keicar.api import check, resolve_on, resolve_reading
 from keicar.engine.parameters import default_law
+from keicar.engine.semantics import Span
 from keicar.engine.variables import columns
 from keicar.rules.registry import registry
 from keicar.answers.state import resolve_registered, resolve_state
 from keicar.inputs.vehicle import InputError, make_vehicle
 
-GOOD = (load_cases("japan_eras.yaml") + load_cases("us_federal.yaml") + state_cases()
+GOOD = (load_cases("japan_eras.yaml") + load_cases("us_federal.yaml") + load_cases("sets.yaml") + state_cases()
         + load_cases("us/papers.yaml"))
 BAD = load_cases("bad_input.yaml")
 
@@ -37,6 +38,8 @@ TABLE_CASES = [c for c in GOOD if any(k in REGISTRY for k in c["expect"])]
 
 
 def _plain(value):
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return norm(value)
@@ -54,8 +57,16 @@ def test_case_in_the_table_runner(case):
            "state": code, "registered": resolve_registered(norm(case.get("registered")), on,
                                                            vehicle.built_start, code)}
     names = [k for k in case["expect"] if k in REGISTRY]
-    cols = columns(law, [REGISTRY[n] for n in names], {"mode": None})  # an ocean shipment, as check
-    got = pl.DataFrame([row], schema=ROW_SCHEMA).select(cols).row(0, named=True)
+    # an input given as a set is two columns, <name>_lo and <name>_hi
+    sets = [k for k, v in row.items() if type(v) is Span]
+    schema = dict(ROW_SCHEMA)
+    for k in sets:
+        del schema[k]
+        lo, hi = row.pop(k)
+        row[k + "_lo"], row[k + "_hi"] = lo, hi
+        schema[k + "_lo"] = schema[k + "_hi"] = ROW_SCHEMA[k]
+    cols = columns(law, [REGISTRY[n] for n in names], {"mode": None}, sets=sets)  # ocean, as check
+    got = pl.DataFrame([row], schema=schema).select(cols).row(0, named=True)
     for name in names:
         value = got[REGISTRY[name].column_name]
         if REGISTRY[name].value_type == "names":

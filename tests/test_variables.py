@@ -50,6 +50,8 @@ def rows(draw):
 
 
 def _norm(v):
+    if isinstance(v, list):
+        return [_norm(x) for x in v]
     if isinstance(v, float) and v.is_integer():
         return int(v)
     if isinstance(v, float):

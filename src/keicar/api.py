@@ -17,7 +17,7 @@ from . import __version__
 from .engine import expr as E
 from .engine.explain import Evaluator
 from .engine.parameters import Law, default_law
-from keicar.answers.explanation import names, step, steps, variable_values
+from keicar.answers.explanation import names, open_variables, step, steps, variable_values
 from keicar.present.jsonout import plain
 from keicar.answers.papers import section as papers_section
 from keicar.answers.papers import state_basis as papers_state
@@ -81,14 +81,19 @@ def check(vehicle: Vehicle, on: Any = None, month_reading: str | None = None,
            "entry_date": on_d}
     have = ("entry_date", "state") if code is not None else ("entry_date",)
     values = variable_values(law, row, have)
+    unknown = open_variables(law, row, have)
+
+    def answer(name: str) -> bool | None:  # None: the input sets leave it open
+        return None if name in unknown else values[name] is True
+
     ev = Evaluator(law, row)
 
     built_used = ev.eval(BUILT_DATE)
     power = law.param(japan.POWER_AGREEMENT).entry(on_d)
     kei = {
-        "is_kei": values["kei.is_kei"] is True,
+        "is_kei": answer("kei.is_kei"),
         "regime": values["kei.regime"],
-        "is_kei_today": values["kei.is_kei_today"] is True,
+        "is_kei_today": answer("kei.is_kei_today"),
         "regime_today": values["kei.regime_today"],
         "failed": names(values["kei.failed"]),
         "failed_today": names(values["kei.failed_today"]),
@@ -112,9 +117,10 @@ def check(vehicle: Vehicle, on: Any = None, month_reading: str | None = None,
     us = {
         "nhtsa_eligible_from": values["us.nhtsa_eligible_from"],
         "epa_eligible_from": values["us.epa_eligible_from"],
-        "importable": values["us.importable"] is True,
+        "nhtsa_eligible_window": values["us.nhtsa_eligible_window"],
+        "importable": answer("us.importable"),
         "path": path,
-        "road_legal_import": values["us.road_legal_import"] is True,
+        "road_legal_import": answer("us.road_legal_import"),
         "month_reading": ev.eval(federal.READING),
         "checks": steps(federal.CHECKS, ev),
     }
@@ -145,25 +151,44 @@ def check(vehicle: Vehicle, on: Any = None, month_reading: str | None = None,
         result["verdict"] += " " + result["state"]["sentence"]
         result["papers"]["state"] = papers_state(result["state"])
     result["variables"] = values
+    if unknown:
+        result["unknown"] = unknown
+        shown = [f"{k} ({unknown[k]['reasons'][0]})" for k in OPEN_SHOWN if k in unknown]
+        if shown:
+            result["verdict"] += " Open: " + "; ".join(shown) + "."
     return result
 
 
+#: The answers whose being open the verdict line names.
+OPEN_SHOWN = ("kei.is_kei", "kei.regime", "us.road_legal_import", "us.importable", "us.path")
+
+
 def verdict_line(kei: dict, us: dict, on: dt.date) -> str:
-    if kei["regime"] is None:
+    if kei["is_kei"] is None or (kei["regime"] is None and kei["is_kei"] is not False):
+        k = "Kei status open for the input ranges"
+    elif kei["regime"] is None:
         k = "Not kei: built before Japan's first kei standard"
     elif kei["is_kei"]:
         k = f"Kei under the {kei['regime']} standard"
     else:
         k = f"Not kei under the {kei['regime']} standard (fails {', '.join(kei['failed'])})"
     if kei["regime"] is not None:
-        k += "; kei under today's rules" if kei["is_kei_today"] else "; not kei under today's rules"
+        k += ("; kei under today's rules" if kei["is_kei_today"] else "; open under today's rules"
+              if kei["is_kei_today"] is None else "; not kei under today's rules")
     if us["path"] == "25-year":
         u = f"importable to the US on {on} (25-year path, since {us['nhtsa_eligible_from']})"
     elif us["path"] == "off-road-only":
         u = f"only off-road importable on {on}; road import from {us['nhtsa_eligible_from']}"
+    elif path_open(us):
+        lo, hi = us["nhtsa_eligible_window"]
+        u = f"US import on {on} open: eligible between {lo} and {hi}"
     else:
         u = f"not importable to the US on {on}; eligible from {us['nhtsa_eligible_from']}"
     return f"{k}. {u[0].upper()}{u[1:]}."
+
+
+def path_open(us: dict) -> bool:
+    return us["path"] is None and us.get("nhtsa_eligible_window") is not None
 
 
 # ---------------------------------------------------------------- tables
@@ -310,7 +335,9 @@ def select_variables(law: Law, names: Any, have: set[str]) -> list:
 
     reg = registry(law)
     if names in (None, ""):
-        return reg.select(have=have)
+        # a window (two dates per row, a list column) only when asked for by name: the
+        # table's conservative date is us.nhtsa_eligible_from
+        return [v for v in reg.select(have=have) if v.value_type != "window"]
     if isinstance(names, str):
         names = names.split(",")
     by_column = {v.column_name: v.name for v in reg}

@@ -27,4 +27,27 @@ def check_from_input(fields: dict[str, Any], *, on: Any = None, month_reading: A
                            state=state, registered=registered)
     if catalog_info:
         result["vehicle"]["catalog"] = catalog_info
+        ask_if_it_matters(result, catalog_info, given)
     return result
+
+
+#: The answers a catalog range must not leave open: then the user is asked for the value.
+DECIDING = ("kei.is_kei", "us.road_legal_import", "us.importable", "us.path")
+
+
+def ask_if_it_matters(result: dict[str, Any], catalog_info: dict[str, Any], given: dict[str, Any]) -> None:
+    """Raise an InputError (a one-line question naming the threshold) when a range the
+    catalog filled in leaves one of the :data:`DECIDING` answers open."""
+    from keicar.inputs.vehicle import InputError
+
+    ranges = catalog_info.get("ranges") or {}
+    for name in DECIDING:
+        info = result.get("unknown", {}).get(name)
+        if not info:
+            continue
+        for field in info["inputs"]:
+            if field in ranges:
+                why = next((r for r in info["reasons"] if field in r), info["reasons"][0])
+                raise InputError(field, f"the catalog gives {ranges[field]} for {catalog_info['code']}, "
+                                        f"and {name} depends on it ({why}); give --{field.replace('_', '-')} "
+                                        f"from the vehicle's documents")

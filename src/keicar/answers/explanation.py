@@ -8,7 +8,8 @@ from typing import Any
 
 from keicar.engine.explain import Evaluator, Read
 from keicar.engine.parameters import Law, Value
-from keicar.engine.variables import read_records
+from keicar.engine.semantics import Span
+from keicar.engine.variables import read_records, reasons, settled
 from keicar.present.jsonout import plain
 from keicar.rules.model import Check
 
@@ -27,12 +28,14 @@ def step(check: Check, ev: Evaluator) -> dict[str, Any] | None:
         return None
     value, value_reads = _eval_reading(ev, check.value)
     limit, limit_reads = _eval_reading(ev, check.limit)
+    before = len(ev.straddles)
     passed = ev.eval(check.passed)
+    open_ = type(passed) is Span  # an input set on both sides of the limit
     entry: Value | None = limit_reads[-1].entry if limit_reads else None
     out: dict[str, Any] = {
         "rule": check.name,
         "label": check.label,
-        "passed": passed,
+        "passed": None if open_ else passed,
         "value": plain(value),
         "limit": plain(limit),
         "unit": check.unit,
@@ -44,6 +47,8 @@ def step(check: Check, ev: Evaluator) -> dict[str, Any] | None:
         "parameter": limit_reads[-1].path if limit_reads else None,
         "reads": read_records(value_reads + limit_reads),
     }
+    if open_:
+        out["open"] = reasons(ev.straddles[before:])
     if entry and entry.disputed:
         out["disputed"] = [d.get("claim") for d in entry.disputed]
     if entry and entry.note:
@@ -67,8 +72,24 @@ def variable_values(law: Law, row: dict[str, Any], have: tuple[str, ...] = (),
     from keicar.rules.registry import registry
 
     ev = Evaluator(law, row, remember=True)  # variables share sub-trees: evaluate each once
-    return {v.name: plain(ev.eval(v.formula)) for v in registry(law).select(have=have)
+    return {v.name: settled(ev.eval(v.formula), v.value_type) for v in registry(law).select(have=have)
             if v.name.startswith(prefix)}
+
+
+def open_variables(law: Law, row: dict[str, Any], have: tuple[str, ...] = ()) -> dict[str, Any]:
+    """``{name: {range, reasons, inputs}}`` of the variables an input set leaves open (none
+    when every input is exact)."""
+    from keicar.engine.variables import trace
+    from keicar.rules.registry import registry
+
+    if not any(type(v) is Span for v in row.values()):
+        return {}
+    out = {}
+    for v in registry(law).select(have=have):
+        t = trace(law, row, v)
+        if "unknown" in t:
+            out[v.name] = t["unknown"]
+    return out
 
 
 def names(value: str | None) -> list[str]:

@@ -238,12 +238,16 @@ def fill(given: dict[str, Any], chassis: str, make: str | None = None,
          model: str | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """Fill the specs the user did not give (values given always win).
 
-    Returns (vehicle arguments, catalog info for the output). A field the catalog gives as a
-    range or as alternatives is never guessed: the user is asked to give it. A generation
-    sold with several bodies needs --body."""
+    Returns (vehicle arguments, catalog info for the output). A dimension or displacement
+    the catalog gives as a range or as alternatives fills in as that set (``ranges`` in the
+    info): the rules run over the whole set, and ``check`` asks for the value only when the
+    set changes an answer. A generation sold with several bodies needs --body."""
+    from ..inputs.sets import is_number_set
+
     m, gens = resolve(chassis, make, model)
     out = dict(given)
     filled: list[str] = []
+    ranges: dict[str, str] = {}
     unverified: set[str] = set()
     for g in gens:
         unverified.update(g.unverified)
@@ -256,6 +260,11 @@ def fill(given: dict[str, Any], chassis: str, make: str | None = None,
             alts = " / ".join(sorted({g[column] or "(none)" for g in gens}))
             raise InputError(name, f"the catalog rows for {m.code} ({label}) differ ({alts}); give it from the vehicle's documents")
         spec = Spec(raw)
+        if spec.is_range and name != "stroke" and is_number_set(raw):
+            out[name] = raw
+            filled.append(name)
+            ranges[name] = raw
+            continue
         if spec.is_range:
             unit = "" if name == "stroke" else (" cc" if name == "cc" else " mm")
             raise InputError(name, f"the catalog gives {raw}{unit} for {m.code} ({label}), a range or alternatives; give the value from the vehicle's documents")
@@ -284,6 +293,7 @@ def fill(given: dict[str, Any], chassis: str, make: str | None = None,
         "generations": [g.label for g in gens],
         "production": [f"{g['production_start'] or '?'} to {g['production_end'] or 'current'}" for g in gens],
         "filled_from_catalog": filled,
+        "ranges": ranges,
         "unverified": [f for f in filled if col_of[f] in unverified],
         "confidence": sorted({g['confidence'] for g in gens if g['confidence']}),
         "build_date_note": BUILD_DATE_NOTE,

@@ -15,12 +15,12 @@ EXAMPLE = dict(built="1999-05", body="truck", length_mm=3395, width_mm=1475, hei
 
 @app.command()
 def check(
-    built: Optional[str] = typer.Option(None, help="Build date: YYYY-MM-DD, or YYYY-MM when only the month is known."),
+    built: Optional[str] = typer.Option(None, help="Build date: YYYY-MM-DD, or YYYY-MM when only the month is known; YYYY or a range A..B (1998-12..1999-03) when only a window is known."),
     body: Optional[str] = typer.Option(None, help="passenger | truck | van"),
     length_mm: Optional[str] = typer.Option(None, "--length-mm", help="Overall length in mm."),
     width_mm: Optional[str] = typer.Option(None, "--width-mm", help="Overall width in mm."),
-    height_mm: Optional[str] = typer.Option(None, "--height-mm", help="Overall height in mm."),
-    cc: Optional[str] = typer.Option(None, help="Engine displacement in cc (internal-combustion engines)."),
+    height_mm: Optional[str] = typer.Option(None, "--height-mm", help="Overall height in mm (a range such as 1755-1800 when not known exactly; likewise every size)."),
+    cc: Optional[str] = typer.Option(None, help="Engine displacement in cc (internal-combustion engines); alternatives as 657,658."),
     stroke: Optional[str] = typer.Option(None, help="Engine cycle: 2 or 4 (default 4)."),
     ev_kw: Optional[str] = typer.Option(None, "--ev-kw", help="Electric motor rated output in kW."),
     make: Optional[str] = typer.Option(None, help="Make, e.g. Suzuki."),
@@ -69,7 +69,7 @@ def show(result: dict) -> None:
     console.print(f"[dim]In legal terms: {esc(result['verdict'])}[/dim]")
     kei, us = result["kei"], result.get("us")
     console.print(steps_table(
-        f"Japan: kei standard in force when built (judged on {esc(kei['judged_on'])})", kei["checks"]))
+        f"Japan: kei standard in force when built (judged on {esc(_days(kei['judged_on']))})", kei["checks"]))
     if kei["is_kei"] != kei["is_kei_today"] or kei["regime"] != kei["regime_today"]:
         console.print(steps_table(f"Japan: today's kei standard ({esc(kei['regime_today'])})",
                                   kei["checks_today"]))
@@ -90,14 +90,21 @@ def show(result: dict) -> None:
     if "nhtsa_eligible_from_month_start" in us:
         line += (f" (month known only: {us['nhtsa_eligible_from_month_end']} reading the last day,"
                  f" {us['nhtsa_eligible_from_month_start']} reading the first; using {us['month_reading']})")
-    console.print(esc(line + f"; EPA eligible from {us['epa_eligible_from']}; path: {us['path']}."))
+    window = us.get("nhtsa_eligible_window")
+    if window and window[0] != window[1] and vehicle_window(result):
+        line += f" (built within a window: eligible between {window[0]} and {window[1]})"
+    epa = us["epa_eligible_from"] or "a date the build window leaves open"
+    console.print(esc(line + f"; EPA eligible from {epa}; path: {us['path'] or 'open'}."))
     for note in us["notes"]:
         console.print(f"[dim]• {esc(note)}[/dim]")
+    for name, info in result.get("unknown", {}).items():
+        console.print(f"[yellow]? {esc(name)} open: {esc('; '.join(info['reasons']))}[/yellow]")
     cat = result["vehicle"].get("catalog")
     if cat:
         filled = ", ".join(f + (" (unverified)" if f in cat["unverified"] else "") for f in cat["filled_from_catalog"])
+        ranges = "".join(f" {k} {v} (a set: every value checked)." for k, v in cat.get("ranges", {}).items())
         console.print("[dim]" + esc(f"• From the catalog ({cat['code']}: {'; '.join(cat['generations'])}): "
-                                    f"{filled or 'nothing'}. {cat['build_date_note']}") + "[/dim]")
+                                    f"{filled or 'nothing'}.{ranges} {cat['build_date_note']}") + "[/dim]")
     papers = result.get("papers")
     if papers and papers["items"]:
         from ..present.labels import PAPER, word
@@ -108,3 +115,12 @@ def show(result: dict) -> None:
         from .states import show_state_block
 
         show_state_block(console, result["state"])
+
+
+def _days(value) -> str:
+    """A day, or a window of days given as [first, last]."""
+    return f"{value[0]}..{value[1]}" if isinstance(value, list) else str(value)
+
+
+def vehicle_window(result: dict) -> bool:
+    return result["vehicle"].get("built_precision") in ("year", "range")

@@ -105,6 +105,9 @@ def steps_table(title: str, steps: list[dict]):
         if s.get("disputed"):
             cite += " [disputed]"
         limit = f"{OPS.get(s.get('op'), '')} {fmt(s['limit'], s.get('unit', ''))}".strip()
-        add_row(t, mark, s.get("label", s["rule"]), fmt(s["value"], s.get("unit", "")), limit,
+        value, unit = s["value"], s.get("unit", "")
+        shown = (f"{fmt(value[0])}–{fmt(value[1], unit)}" if s.get("open") is not None
+                 and isinstance(value, list) and len(value) == 2 else fmt(value, unit))
+        add_row(t, mark, s.get("label", s["rule"]), shown, limit,
                 s.get("effective") or "—", cite, style=None if s["passed"] else "red")
     return t

@@ -13,7 +13,7 @@ from typing import Any
 
 from . import expr as E
 from .parameters import Law, Value
-from .semantics import MEANING, SCALAR
+from .semantics import MEANING, SCALAR, SCALAR_SETS, Span
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,32 @@ class Read:
     path: str
     at: dt.date
     entry: Value | None
+
+
+@dataclass(frozen=True)
+class Straddle:
+    """A comparison left unknown because an operand is a set on both sides of the other:
+    ``cmp.a`` was ``a``, ``cmp.b`` was ``b``."""
+    cmp: E.Cmp
+    a: Any
+    b: Any
+
+
+def values_between(p, lo: dt.date, hi: dt.date) -> list:
+    """Every value of parameter ``p`` in force on some day of [lo, hi] (None before its
+    first date), in order."""
+    out = [] if p.entry(lo) is not None else [None]
+    out += [v.value for v in p.values if v.since <= hi and (v.since > lo or p.entry(lo) is v)]
+    return out
+
+
+def span_of(values: list) -> Any:
+    """The hull of ``values`` (missing ones left out: a limit that did not exist somewhere in
+    the window does not widen it); one value when they agree."""
+    present = [v for v in values if v is not None]
+    if not present:
+        return None
+    return SCALAR_SETS.make_set(min(present), max(present))
 
 
 def jurisdictions(law: Law, prefix: str) -> tuple[str, ...]:
@@ -81,6 +107,9 @@ class Evaluator:
         self.row = row
         self.reads: list[Read] = []
         self._memo: dict[int, Any] | None = {} if remember else None
+        #: a row holding a set (a range, alternatives, a date window) is evaluated over sets
+        self.ops = SCALAR_SETS if any(type(v) is Span for v in row.values()) else SCALAR
+        self.straddles: list[Straddle] = []
 
     def _entry(self, path: str, at: Any) -> Value | None:
         if at is None:
@@ -95,12 +124,12 @@ class Evaluator:
             return self.row.get(e.name)
         if t is E.Lit:
             return e.value
-        if t is E.Param:
-            entry = self._entry(e.path, self.eval(e.at))
-            return None if entry is None else entry.value
-        if t is E.Since:
-            entry = self._entry(e.path, self.eval(e.at))
-            return None if entry is None else entry.since
+        if t is E.Param or t is E.Since:
+            at = self.eval(e.at)
+            if type(at) is Span:
+                return self._param_over(e, at)
+            entry = self._entry(e.path, at)
+            return None if entry is None else entry.value if t is E.Param else entry.since
         if t is E.FirstDate:
             first = self.law.param(e.path).values[0]
             self.reads.append(Read(e.path, first.since, first))
@@ -110,15 +139,40 @@ class Evaluator:
         meaning = MEANING.get(t)
         if meaning is None:
             raise TypeError(f"unknown expression node {t.__name__}")
+        if self.ops is not SCALAR and t is E.Cmp:
+            meaning = self._compare
         if self._memo is None:
-            return meaning(e, self.eval, SCALAR)
+            return meaning(e, self.eval, self.ops)
         key = id(e)  # the caller keeps the expressions alive while this evaluator lives
         if key not in self._memo:
-            self._memo[key] = meaning(e, self.eval, SCALAR)
+            self._memo[key] = meaning(e, self.eval, self.ops)
         return self._memo[key]
+
+    def _compare(self, e: E.Cmp, run, o) -> Any:
+        """A comparison over sets, remembering where it is unknown (the reason to give)."""
+        a, b = run(e.a), run(e.b)
+        out = o.binary(e.op, a, b)
+        if type(out) is Span:
+            self.straddles.append(Straddle(e, a, b))
+        return out
+
+    def _param_over(self, e: E.Param | E.Since, at: Span) -> Any:
+        """A dated parameter read on a window of days: the hull of the values in force."""
+        lo, hi = at
+        if lo is None or hi is None:
+            return None
+        p = self.law.param(e.path)
+        for d in (lo, hi):
+            self._entry(e.path, d)
+        if type(e) is E.Since:
+            ends = [p.entry(d) for d in (lo, hi)]
+            return SCALAR_SETS.make_set(*(None if x is None else x.since for x in ends))
+        return span_of(values_between(p, lo, hi))
 
     def _state_param(self, e: E.StateParam) -> Any:
         at = self.eval(e.at)
+        if type(at) is Span:
+            raise TypeError("a state parameter is read on one date, not a window")
         path, entry = state_entry(self.law, e, self.eval(e.state), at)
         if path and entry is not None:
             self.reads.append(Read(path, at, entry))

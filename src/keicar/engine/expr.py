@@ -197,6 +197,28 @@ class Flags(Expr):
     conds: tuple
 
 
+
+@dataclass(frozen=True, eq=False)
+class Lower(Expr):
+    """The least value ``x`` may take when an input is a set (``x`` itself when exact)."""
+    x: Expr
+
+
+@dataclass(frozen=True, eq=False)
+class Upper(Expr):
+    """The greatest value ``x`` may take when an input is a set (``x`` itself when exact):
+    e.g. the conservative (latest) eligibility date of a vehicle built within a window."""
+    x: Expr
+
+
+@dataclass(frozen=True, eq=False)
+class Hull(Expr):
+    """The set from ``Lower(lo)`` to ``Upper(hi)`` (e.g. the earliest and latest eligibility
+    date). Only at the top of a formula: its value is a window, which no node reads."""
+    lo: Expr
+    hi: Expr
+
+
 def all_of(*xs: Expr) -> Expr:
     return And(tuple(xs))
 

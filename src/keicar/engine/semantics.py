@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from . import expr as E
 
@@ -274,3 +274,253 @@ def scalar_anniversary(d: dt.date, years: int, leap: str) -> dt.date | None:
 
 def scalar_completed_years(start: dt.date, end: dt.date, leap: str) -> int | None:
     return completed_years(SCALAR, start, end, leap)
+
+
+# ------------------------------------------------------------------ sets of values
+#
+# An input may be a set: a number known only as a range (1755-1800 mm) or as alternatives
+# (657|658 cc, read as their hull), a build date known only as a window (a year, a range of
+# months). A set is its hull [lo, hi] in the value's order (False < True for booleans, code
+# points for text). Each node's meaning over sets is written once here, against the exact
+# algebra of either runner (SetOps wraps ScalarOps or PolarsOps): a monotone node maps the
+# ends to the ends; a comparison is True when it holds at the worst end, False when it fails
+# at the best one, and unknown (the set [False, True]) otherwise; And/Or/Not act on the ends
+# (Kleene); If with an unknown condition gives the hull of both branches (one value when they
+# agree). The result is sound: a definite answer holds for every value of the inputs; an
+# answer can be unknown although every value agrees (two inputs moving together), never the
+# other way round. Exact inputs never reach this code: the explainer uses SetOps only for a
+# row holding a set, the Polars compiler only for the sub-trees that read a set column.
+
+
+class Span(NamedTuple):
+    """A set of values in the explainer: its hull, ``lo`` < ``hi`` (or one end missing).
+    As JSON, [lo, hi]."""
+    lo: Any
+    hi: Any
+
+
+UNKNOWN = Span(False, True)
+
+
+class SetOps(Ops):
+    """The meaning of each operation over sets, on top of an exact algebra ``base``."""
+
+    def __init__(self, base: Ops):
+        self.base = base
+
+    # representation: subclasses say what a set is
+    def is_set(self, x: Any) -> bool: raise NotImplementedError
+    def make_set(self, lo: Any, hi: Any) -> Any: raise NotImplementedError
+    def is_true(self, x: Any) -> Any: raise NotImplementedError
+    def min_strict(self, a: Any, b: Any) -> Any: raise NotImplementedError
+
+    def parts(self, x: Any) -> tuple:
+        return tuple(x) if self.is_set(x) else (x, x)
+
+    def lift(self, f: Callable, *args: tuple) -> Any:
+        """``f`` over ``args`` given as (value, direction): +1 where ``f`` grows with that
+        operand, -1 where it shrinks, 0 where the operand must be exact."""
+        if not any(self.is_set(v) for v, _ in args):
+            return f(*(v for v, _ in args))
+        lo, hi = [], []
+        for v, way in args:
+            a, b = self.parts(v)
+            if way == 0 and self.is_set(v):
+                raise TypeError("this operand must be exact, not a set")
+            lo.append(a if way >= 0 else b)
+            hi.append(b if way >= 0 else a)
+        return self.make_set(f(*lo), f(*hi))
+
+    def lit(self, value):
+        return self.base.lit(value)
+
+    def binary(self, op, a, b):
+        if not (self.is_set(a) or self.is_set(b)):
+            return self.base.binary(op, a, b)
+        o = self.base
+        (al, ah), (bl, bh) = self.parts(a), self.parts(b)
+        if op in ("<=", "<"):
+            return self.make_set(o.binary(op, ah, bl), o.binary(op, al, bh))
+        if op in (">=", ">"):
+            return self.make_set(o.binary(op, al, bh), o.binary(op, ah, bl))
+        if op in ("==", "!="):
+            same = o.all([o.binary("==", al, ah), o.binary("==", bl, bh), o.binary("==", al, bl)])
+            meet = o.all([o.binary("<=", al, bh), o.binary("<=", bl, ah)])
+            return self.make_set(same, meet) if op == "==" else self.make_set(o.not_(meet), o.not_(same))
+        if op == "+":
+            return self.make_set(o.binary("+", al, bl), o.binary("+", ah, bh))
+        if op == "-":
+            return self.make_set(o.binary("-", al, bh), o.binary("-", ah, bl))
+        if op in ("*", "/"):
+            ends = [o.binary(op, x, y) for x in (al, ah) for y in (bl, bh)]
+            return self.make_set(self.min_all(ends), o.max(ends))
+        raise TypeError(f"{op!r} is not defined over a set of values")
+
+    def min_all(self, xs: list) -> Any:
+        out = xs[0]
+        for x in xs[1:]:
+            out = self.min_strict(out, x)
+        return out
+
+    def all(self, xs):
+        if not any(self.is_set(x) for x in xs):
+            return self.base.all(xs)
+        ends = [self.parts(x) for x in xs]
+        return self.make_set(self.base.all([a for a, _ in ends]), self.base.all([b for _, b in ends]))
+
+    def any(self, xs):
+        if not any(self.is_set(x) for x in xs):
+            return self.base.any(xs)
+        ends = [self.parts(x) for x in xs]
+        return self.make_set(self.base.any([a for a, _ in ends]), self.base.any([b for _, b in ends]))
+
+    def not_(self, x):
+        return self.lift(self.base.not_, (x, -1))
+
+    def is_null(self, x):
+        if not self.is_set(x):
+            return self.base.is_null(x)
+        a, b = self.parts(x)
+        o = self.base
+        return self.make_set(o.all([o.is_null(a), o.is_null(b)]), o.any([o.is_null(a), o.is_null(b)]))
+
+    def when(self, cond, then, otherwise):
+        if not self.is_set(cond):
+            return self.base.when(cond, then, otherwise)
+        o = self.base
+        cl, ch = self.parts(cond)
+        (tl, th), (el, eh) = self.parts(then()), self.parts(otherwise())
+        # then where the condition surely holds, else where it surely does not (or is
+        # missing, as for an exact condition), both where it may go either way
+        surely, maybe = self.is_true(cl), self.is_true(ch)
+        lo = o.when(surely, lambda: tl, lambda: o.when(maybe, lambda: self.min_strict(tl, el), lambda: el))
+        hi = o.when(surely, lambda: th, lambda: o.when(maybe, lambda: o.max([th, eh]), lambda: eh))
+        return self.make_set(lo, hi)
+
+    def coalesce(self, xs):
+        vals = [x() for x in xs]
+        if not any(self.is_set(v) for v in vals):
+            return self.base.coalesce([(lambda v=v: v) for v in vals])
+        ends = [self.parts(v) for v in vals]
+        return self.make_set(self.base.coalesce([(lambda a=a: a) for a, _ in ends]),
+                             self.base.coalesce([(lambda b=b: b) for _, b in ends]))
+
+    def max(self, xs):
+        if not any(self.is_set(x) for x in xs):
+            return self.base.max(xs)
+        ends = [self.parts(x) for x in xs]
+        return self.make_set(self.base.max([a for a, _ in ends]), self.base.max([b for _, b in ends]))
+
+    def is_in(self, x, items):
+        return self.set_member(x, lambda v: self.base.is_in(v, items))
+
+    def set_member(self, x, member: Callable) -> Any:
+        """``member`` (an exact membership test) over a set: surely in when the set is one
+        value that is in; possibly in when an end is in or the set has values between."""
+        if not self.is_set(x):
+            return member(x)
+        o = self.base
+        a, b = self.parts(x)
+        one = o.binary("==", a, b)
+        return self.make_set(o.all([one, member(a)]), o.any([member(a), member(b), o.not_(one)]))
+
+    def year(self, d):
+        return self.lift(self.base.year, (d, 1))
+
+    def month(self, d):
+        return self.lift(self.base.month, (d, 0))
+
+    def day(self, d):
+        return self.lift(self.base.day, (d, 0))
+
+    def date(self, y, m, d):
+        return self.lift(self.base.date, (y, 1), (m, 0), (d, 0))
+
+    def add_days(self, d, n):
+        return self.lift(self.base.add_days, (d, 1), (n, 1))
+
+    def flags(self, names, xs):
+        # lo: the names surely flagged; hi: the names possibly flagged
+        return self.lift(lambda *v: self.base.flags(names, list(v)), *((x, 1) for x in xs))
+
+
+class ScalarSetOps(SetOps):
+    def is_set(self, x):
+        return type(x) is Span
+
+    def make_set(self, lo, hi):
+        if lo == hi and type(lo) is type(hi):
+            return lo
+        return Span(lo, hi)
+
+    def is_true(self, x):
+        return x is True
+
+    def min_strict(self, a, b):
+        return None if a is None or b is None else min(a, b)
+
+
+class PolarsSetOps(SetOps):
+    """A set is a pair (lo, hi) of expressions; the compiler decides where pairs appear."""
+
+    def is_set(self, x):
+        return isinstance(x, tuple)
+
+    def make_set(self, lo, hi):
+        return (lo, hi)
+
+    def is_true(self, x):
+        return x.fill_null(False)
+
+    def min_strict(self, a, b):
+        pl = self.base.pl
+        return pl.when(a.is_null() | b.is_null()).then(None).otherwise(pl.min_horizontal(a, b))
+
+    def when(self, cond, then, otherwise):
+        if self.is_set(cond):
+            return super().when(cond, then, otherwise)
+        t, e = then(), otherwise()
+        if not (self.is_set(t) or self.is_set(e)):
+            return self.base.when(cond, lambda: t, lambda: e)
+        (tl, th), (el, eh) = self.parts(t), self.parts(e)
+        return (self.base.when(cond, lambda: tl, lambda: el), self.base.when(cond, lambda: th, lambda: eh))
+
+
+SCALAR_SETS = ScalarSetOps(SCALAR)
+
+
+def lift_node(o: Ops, f: Callable, *args: tuple) -> Any:
+    """``f(base_ops, *values)`` lifted over sets where ``o`` is a SetOps."""
+    if isinstance(o, SetOps):
+        return o.lift(lambda *xs: f(o.base, *xs), *args)
+    return f(o, *(v for v, _ in args))
+
+
+def lower(o: Ops, x: Any) -> Any:
+    return o.parts(x)[0] if isinstance(o, SetOps) else x
+
+
+def upper(o: Ops, x: Any) -> Any:
+    return o.parts(x)[1] if isinstance(o, SetOps) else x
+
+
+def hull(o: Ops, a: Any, b: Any) -> Any:
+    """The set from the lower end of ``a`` to the upper end of ``b``."""
+    if isinstance(o, SetOps):
+        return o.make_set(o.parts(a)[0], o.parts(b)[1])
+    return a if a is b else (a, b) if isinstance(o, PolarsOps) else ScalarSetOps(o).make_set(a, b)
+
+
+MEANING.update({
+    E.Year: lambda e, run, o: lift_node(o, lambda b, d: b.year(d), (run(e.date), 1)),
+    E.MonthStart: lambda e, run, o: lift_node(
+        o, lambda b, d: b.date(b.year(d), b.month(d), b.lit(1)), (run(e.date), 1)),
+    E.JanFirst: lambda e, run, o: lift_node(o, lambda b, y: b.date(y, b.lit(1), b.lit(1)), (run(e.year), 1)),
+    E.Anniversary: lambda e, run, o: lift_node(
+        o, anniversary, (run(e.date), 1), (run(e.years), 1), (run(e.leap), 0)),
+    E.CompletedYears: lambda e, run, o: lift_node(
+        o, completed_years, (run(e.start), -1), (run(e.end), 1), (run(e.leap), 0)),
+    E.Lower: lambda e, run, o: lower(o, run(e.x)),
+    E.Upper: lambda e, run, o: upper(o, run(e.x)),
+    E.Hull: lambda e, run, o: hull(o, run(e.lo), run(e.hi)),
+})

@@ -16,11 +16,13 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from . import expr as E
-from .explain import Evaluator, Read
+from .explain import Evaluator, Read, Straddle
+from .semantics import Span
 from keicar.present.jsonout import plain
 from .parameters import Law, Value
 
-VALUE_TYPES = ("bool", "date", "number", "enum", "text", "names")
+#: ``window``: [earliest, latest] dates (equal when the inputs are exact).
+VALUE_TYPES = ("bool", "date", "number", "enum", "text", "names", "window")
 
 
 @dataclass(frozen=True)
@@ -125,25 +127,121 @@ def read_records(reads: list[Read]) -> list[dict[str, Any]]:
 
 def trace(law: Law, row: dict[str, Any], variable: Variable) -> dict[str, Any]:
     """``variable`` for one vehicle: its value and each dated parameter value the formula
-    read (:func:`read_records`), in order of reading."""
+    read (:func:`read_records`), in order of reading. Where an input is a set and the values
+    in it give different answers, the value is None and ``unknown`` says between what
+    (``range``: the least and greatest answer) and why (``reasons``)."""
     ev = Evaluator(law, row)
     value = ev.eval(variable.formula)
-    return {"name": variable.name, "value": plain(value), "reads": read_records(ev.reads)}
+    out = {"name": variable.name, "value": settled(value, variable.value_type),
+           "reads": read_records(ev.reads)}
+    if type(value) is Span and variable.value_type != "window":
+        read = sorted(_set_inputs(variable.formula, row))
+        why = reasons(ev.straddles) or [f"{k} is {_shown(row[k])}" for k in read if k != "built_end"]
+        inputs = sorted({c for s in ev.straddles for c in _set_inputs(s.cmp, row)})
+        out["unknown"] = {"range": [plain(value.lo), plain(value.hi)], "reasons": why,
+                          "inputs": inputs or read}
+    return out
+
+
+def _set_inputs(e: Any, row: dict[str, Any]) -> set[str]:
+    """The input columns read by ``e`` that hold a set in ``row``."""
+    if isinstance(e, E.Col):
+        return {e.name} if type(row.get(e.name)) is Span else set()
+    out: set[str] = set()
+    if isinstance(e, E.Expr):
+        for v in vars(e).values():
+            for x in v if isinstance(v, tuple) else (v,):
+                out |= _set_inputs(x, row)
+    return out
+
+
+def settled(value: Any, value_type: str) -> Any:
+    """A variable's value as JSON: None where the inputs leave it open; a window as
+    [earliest, latest]."""
+    if value_type == "window":
+        lo, hi = value if type(value) is Span else (value, value)
+        return None if lo is None and hi is None else [plain(lo), plain(hi)]
+    return None if type(value) is Span else plain(value)
+
+
+def _shown(x: Any) -> str:
+    if type(x) is Span:
+        return f"{_shown(x.lo)}–{_shown(x.hi)}"
+    if isinstance(x, float) and x.is_integer():
+        x = int(x)
+    return str(plain(x))
+
+
+def _operand(e: E.Expr) -> str:
+    if isinstance(e, E.Col):
+        return e.name
+    if isinstance(e, E.CompletedYears):
+        return "age in whole years"
+    if isinstance(e, E.Arith) and isinstance(e.a, E.Year):
+        return "calendar years"
+    if isinstance(e, (E.Param, E.Since)):
+        return e.path
+    return "the value"
+
+
+_OPS = {"<=": "≤", ">=": "≥", "==": "=", "!=": "≠"}
+
+
+def reasons(straddles: list[Straddle]) -> list[str]:
+    """Why an answer is open: each comparison whose input set lies on both sides of the
+    threshold, e.g. "height_mm 1755–2100 straddles ≤ 2000 (true for part of it only)"."""
+    out: list[str] = []
+    for s in straddles:
+        op = _OPS.get(s.cmp.op, s.cmp.op)
+        if type(s.a) is Span and type(s.b) is not Span:
+            text = f"only if {_operand(s.cmp.a)} {op} {_shown(s.b)}; the set {_shown(s.a)} straddles it"
+        elif type(s.b) is Span and type(s.a) is not Span:
+            text = (f"{_operand(s.cmp.b)} is {_shown(s.b)} over the build window; "
+                    f"{_operand(s.cmp.a)} {_shown(s.a)} {op} it for part of it only")
+        else:
+            text = f"{_operand(s.cmp.a)} {_shown(s.a)} {op} {_operand(s.cmp.b)} {_shown(s.b)} for part of them only"
+        if text not in out:
+            out.append(text)
+    return out
 
 
 def columns(law: Law, variables: Iterable[Variable], constants: dict[str, Any] | None = None,
-            rename: dict[str, E.Expr] | None = None):
+            rename: dict[str, E.Expr] | None = None, sets: Iterable[str] = (), ends: bool = False):
     """Polars expressions, one per variable, named by ``column_name``. ``constants`` are
     inputs the same for every row (e.g. ``on`` when one date is asked); every other input is
-    read from the frame's column of that name, or from ``rename``'s expressions."""
+    read from the frame's column of that name, or from ``rename``'s expressions.
+
+    ``sets`` names inputs given as sets (columns ``<name>_lo`` and ``<name>_hi``): a value is
+    null where the set leaves it open (a window variable is the list [earliest, latest]).
+    With ``ends``, two columns per variable instead, ``<column>_lo`` and ``<column>_hi``: the
+    least and greatest answer (equal where it is definite). Exact inputs are compiled with
+    finite-domain tables (``keicar.engine.plan``); set inputs by the plain compiler."""
+    import polars as pl
+
     from .plan import PlannedCompiler, finite_domains
+    from .vectorized import Compiler
 
     variables = list(variables)
-    comp = PlannedCompiler(law, constants or {}, domains=finite_domains(law, rename))
+    sets = tuple(sets)
+    comp = Compiler(law, constants or {}, sets=sets) if sets else \
+        PlannedCompiler(law, constants or {}, domains=finite_domains(law, rename))
     # one substitution for all formulas, so sub-trees shared between variables stay shared
     formulas = E.substitute(tuple(v.formula for v in variables), rename) if rename else \
         tuple(v.formula for v in variables)
-    return [comp.compile(f).alias(v.column_name) for v, f in zip(variables, formulas)]
+    out = []
+    for v, formula in zip(variables, formulas):
+        got = comp.compile(formula)
+        lo, hi = got if isinstance(got, tuple) else (got, got)
+        if ends:
+            out += [lo.alias(v.column_name + "_lo"), hi.alias(v.column_name + "_hi")]
+        elif v.value_type == "window":
+            out.append(pl.when(lo.is_null() & hi.is_null()).then(None)
+                       .otherwise(pl.concat_list([lo, hi])).alias(v.column_name))
+        elif isinstance(got, tuple):
+            out.append(pl.when(lo.eq_missing(hi)).then(lo).alias(v.column_name))
+        else:
+            out.append(got.alias(v.column_name))
+    return out
 
 
 def value_notes(v: Value) -> dict[str, Any]:

@@ -24,9 +24,10 @@ import polars as pl
 from . import expr as E
 from .explain import Evaluator, jurisdictions, state_attr, state_entry, state_parameter
 from .parameters import Law
-from .semantics import MEANING, PolarsOps
+from .semantics import MEANING, PolarsOps, PolarsSetOps
 
 POLARS = PolarsOps()
+POLARS_SETS = PolarsSetOps(POLARS)
 
 _EPOCH = dt.date(1970, 1, 1)
 #: Days covered by date tables; inputs are validated to lie inside (keicar.inputs.vehicle).
@@ -73,14 +74,36 @@ def _string_leaves(e: E.Expr, out: list) -> bool:
     return False
 
 
+def set_columns(name: str) -> tuple[str, str]:
+    """The two columns of a set-valued input: its least and greatest value."""
+    return name + "_lo", name + "_hi"
+
+
 class Compiler:
-    def __init__(self, law: Law, constants: dict[str, Any] | None = None, date_tables: bool = True):
+    """``sets`` names the input columns given as sets: the frame has ``<name>_lo`` and
+    ``<name>_hi`` instead of ``<name>``. Only the sub-trees that read one are compiled over
+    sets (a pair of expressions, ``engine.semantics.SetOps``); the rest as for exact rows."""
+
+    def __init__(self, law: Law, constants: dict[str, Any] | None = None, date_tables: bool = True,
+                 sets: Any = ()):
         self.law = law
         self.constants = dict(constants or {})
         self.date_tables = date_tables
+        self.sets = frozenset(sets)
+        self.ops = POLARS_SETS if self.sets else POLARS
         self._tables: dict[int, tuple[E.Expr, pl.Series]] = {}
+        # over sets no date table absorbs the shared sub-trees: compile each once
+        self._memo: dict[int, tuple[E.Expr, Any]] | None = {} if self.sets else None
 
     def _is_const(self, e: E.Expr) -> bool:
+        if self._memo is not None:
+            key = ("const", id(e))
+            if key not in self._memo:
+                self._memo[key] = (e, self._is_const_of(e))
+            return self._memo[key][1]
+        return self._is_const_of(e)
+
+    def _is_const_of(self, e: E.Expr) -> bool:
         if isinstance(e, E.Col):
             return e.name in self.constants
         if isinstance(e, E.Lit):
@@ -94,7 +117,16 @@ class Compiler:
 
     def compile(self, e: E.Expr) -> pl.Expr:
         """``e`` as one Polars expression: the optimisations below, then the node's meaning
-        (``engine.semantics``, shared with the explainer); data-reading leaves here."""
+        (``engine.semantics``, shared with the explainer); data-reading leaves here. Over
+        sets, a pair of expressions (least, greatest) where ``e`` reads a set column."""
+        if self._memo is None:
+            return self._compile(e)
+        key = id(e)  # the entry keeps ``e`` alive, so its id cannot be reused meanwhile
+        if key not in self._memo:
+            self._memo[key] = (e, self._compile(e))
+        return self._memo[key][1]
+
+    def _compile(self, e: E.Expr) -> pl.Expr:
         if not isinstance(e, E.Lit) and self._is_const(e):
             return _lit(Evaluator(self.law, self.constants).eval(e))
         c = self.compile
@@ -104,16 +136,19 @@ class Compiler:
             return c(e.then if taken else e.else_)
         if self.date_tables and t not in (E.Col, E.Lit):
             free = self._free_columns(e, set())
-            if len(free) == 1 and next(iter(free)) in DATE_COLUMNS:
+            if len(free) == 1 and next(iter(free)) in DATE_COLUMNS - self.sets:
                 return self._date_table(e, next(iter(free)))
         if t is E.Col:
+            if e.name in self.sets:
+                return tuple(pl.col(n) for n in set_columns(e.name))
             return pl.col(e.name)
         if t is E.Lit:
             return _lit(e.value)
-        if t is E.Param:
-            return self._dated(e.path, c(e.at), since=False)
-        if t is E.Since:
-            return self._dated(e.path, c(e.at), since=True)
+        if t is E.Param or t is E.Since:
+            at = c(e.at)
+            if isinstance(at, tuple):
+                return self._dated_over(e.path, at, since=t is E.Since)
+            return self._dated(e.path, at, since=t is E.Since)
         if t is E.FirstDate:
             return _lit(self.law.param(e.path).first_date)
         if t is E.StateParam:
@@ -122,17 +157,45 @@ class Compiler:
             return self._logic(e)
         if t is E.If:
             labels: list[str] = []
-            if _string_leaves(e, labels):
+            if _string_leaves(e, labels) and not self._reads_set(e):
                 # Build a small integer code, then one gather into an Enum: strings cost
                 # ~10x more to build row by row.
                 code = self._codes(e, labels)
-                return pl.lit(pl.Series(labels, dtype=pl.Enum(labels))).gather(code)
+                out = pl.lit(pl.Series(labels, dtype=pl.Enum(labels))).gather(code)
+                # text where a set's hull may join it with other text (ordered as text)
+                return out.cast(pl.String) if self.sets else out
         if t is E.IsIn:
             return self._is_in(e)
         meaning = MEANING.get(t)
         if meaning is None:
             raise TypeError(f"cannot compile {t.__name__}")
-        return meaning(e, c, POLARS)
+        return meaning(e, c, self.ops)
+
+    def _reads_set(self, e: E.Expr) -> bool:
+        return bool(self.sets) and bool(self._free_columns(e, set()) & self.sets)
+
+    def _dated_over(self, path: str, at: tuple, since: bool) -> Any:
+        """A dated parameter read on a window of days per row: for ``Since`` the dates at
+        either end; for the value, the hull of every value in force in the window (one
+        gather in a table of hulls by the pair of positions, missing values left out)."""
+        p = self.law.param(path)
+        days = pl.lit(pl.Series([(v.since - _EPOCH).days for v in p.values], dtype=pl.Int32))
+        lo, hi = (days.search_sorted(x.cast(pl.Int32), side="right") for x in at)
+        if since:
+            table = pl.lit(_series([None] + [v.since for v in p.values]))
+            return table.gather(lo), table.gather(hi)
+        vals = [None] + [v.value for v in p.values]
+        if any(isinstance(v, (list, tuple)) for v in vals):
+            raise TypeError(f"{path}: a list-valued parameter is read on one date, not a window")
+        n = len(vals)
+        lows, highs = [], []
+        for i in range(n):
+            for j in range(n):
+                present = [v for v in vals[i:j + 1] if v is not None]
+                lows.append(min(present) if present else None)
+                highs.append(max(present) if present else None)
+        key = lo.cast(pl.Int64) * n + hi.cast(pl.Int64)
+        return pl.lit(_series(lows)).gather(key), pl.lit(_series(highs)).gather(key)
 
     def _logic(self, e: E.And | E.Or) -> pl.Expr:
         """Kleene And/Or, dropping operands that are constant (a check that always applies
@@ -151,7 +214,7 @@ class Compiler:
             rest.append(self.compile(x))
         if not rest:
             return pl.lit(not absorbing)
-        return POLARS.any(rest) if absorbing else POLARS.all(rest)
+        return self.ops.any(rest) if absorbing else self.ops.all(rest)
 
     def _codes(self, e: E.Expr, labels: list[str]) -> pl.Expr:
         if isinstance(e, E.Lit):
@@ -164,6 +227,15 @@ class Compiler:
 
     def _free_columns(self, e: Any, out: set) -> set:
         """Input columns ``e`` depends on, once constants (and constant branches) fold."""
+        if self._memo is not None and isinstance(e, E.Expr):
+            key = ("free", id(e))
+            if key not in self._memo:
+                self._memo[key] = (e, frozenset(self._free_columns_of(e, set())))
+            out |= self._memo[key][1]
+            return out
+        return self._free_columns_of(e, out)
+
+    def _free_columns_of(self, e: Any, out: set) -> set:
         if isinstance(e, E.Col):
             if e.name not in self.constants:
                 out.add(e.name)
@@ -233,6 +305,8 @@ class Compiler:
         ``(state index << 17) + day`` and one gather. Each jurisdiction's block starts with
         a sentinel key holding None (before its first value, or no such parameter)."""
         codes = jurisdictions(self.law, e.prefix)
+        if self._reads_set(e):
+            raise TypeError("a state parameter is read for one state on one date, not a set")
         idx = self._state_index(e)
         if self._is_const(e.at):
             at = Evaluator(self.law, self.constants).eval(e.at)
@@ -274,14 +348,22 @@ class Compiler:
         if self._is_const(items):
             vals = Evaluator(self.law, self.constants).eval(items)
             # is_in already gives null for a null x (Kleene), as the explainer does
-            return pl.lit(None, dtype=pl.Boolean) if vals is None else x.is_in(list(vals))
+            if vals is None:
+                return pl.lit(None, dtype=pl.Boolean)
+            return self.ops.is_in(x, list(vals)) if isinstance(x, tuple) else x.is_in(list(vals))
         if isinstance(items, E.Param):
             # A list-valued parameter read at a per-row date: one branch per dated value.
             p = self.law.param(items.path)
             at = self.compile(items.at)
-            out = pl.when(x.is_null() | at.is_null() | (at < _lit(p.first_date))).then(None)
-            for v, nxt in zip(p.values, p.values[1:] + [None]):
-                cond = at < _lit(nxt.since) if nxt else pl.lit(True)
-                out = out.when(cond).then(None if v.value is None else x.is_in(list(v.value)))
-            return out.otherwise(None)
+            if isinstance(at, tuple):
+                raise TypeError(f"{items.path}: a list-valued parameter is read on one date, not a window")
+
+            def member(x: pl.Expr) -> pl.Expr:
+                out = pl.when(x.is_null() | at.is_null() | (at < _lit(p.first_date))).then(None)
+                for v, nxt in zip(p.values, p.values[1:] + [None]):
+                    cond = at < _lit(nxt.since) if nxt else pl.lit(True)
+                    out = out.when(cond).then(None if v.value is None else x.is_in(list(v.value)))
+                return out.otherwise(None)
+
+            return POLARS_SETS.set_member(x, member) if isinstance(x, tuple) else member(x)
         raise TypeError("IsIn needs a constant list or a list-valued parameter")

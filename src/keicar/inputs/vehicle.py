@@ -100,6 +100,10 @@ def parse_built(raw: Any, field: str = "built") -> tuple[dt.date, dt.date, str]:
 def parse_number(field: str, raw: Any) -> float | None:
     if raw is None or raw == "":
         return None
+    from keicar.inputs.sets import is_number_set, parse_number_set
+
+    if is_number_set(raw):  # a range or alternatives: the rules run over the whole set
+        return parse_number_set(field, raw, parse_number)
     try:
         value = float(raw)
     except (TypeError, ValueError):
@@ -131,13 +135,23 @@ class Vehicle:
     def built(self) -> str:
         if self.built_precision == "month":
             return self.built_start.strftime("%Y-%m")
+        if self.built_precision == "year":
+            return str(self.built_start.year)
+        if self.built_precision == "range":
+            return f"{self.built_start.isoformat()}..{self.built_end.isoformat()}"
         return self.built_start.isoformat()
 
     def row(self) -> dict[str, Any]:
-        """The columns the rules read."""
+        """The columns the rules read. A build window (a year, a range) is a set of days for
+        every rule; a month keeps its reading (first or last day, ``month_reading``)."""
+        start, end = self.built_start, self.built_end
+        if self.built_precision in ("year", "range"):
+            from keicar.engine.semantics import Span
+
+            start = end = Span(start, end)
         return {
-            "built_start": self.built_start,
-            "built_end": self.built_end,
+            "built_start": start,
+            "built_end": end,
             "length_mm": self.length_mm,
             "width_mm": self.width_mm,
             "height_mm": self.height_mm,
@@ -175,7 +189,14 @@ def make_vehicle(
     today = today or dt.date.today()
     if built is None or str(built).strip() == "":
         raise InputError("built", "missing; give the build date as YYYY-MM-DD or YYYY-MM")
-    start, end, precision = parse_built(built)
+    from keicar.inputs.sets import parse_built_window
+
+    window = None if isinstance(built, dt.date) else parse_built_window("built", built)
+    try:
+        start, end, precision = window or parse_built(built)
+    except InputError as err:
+        raise InputError("built", err.message.replace(
+            "use YYYY-MM-DD or YYYY-MM", "use YYYY-MM-DD, YYYY-MM, YYYY or a range A..B")) from None
     if start > today:
         raise InputError("built", f"{built} is in the future (today is {today})")
     if body is None or str(body).strip() == "":

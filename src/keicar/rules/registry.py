@@ -92,7 +92,12 @@ def _build(law: Law) -> Registry:
           _failed(ON), kei_param),
         # ---------------------------------------------------------------- US federal
         V("us.nhtsa_eligible_from", "First day the NHTSA 25-year exemption applies", "date",
-          federal.nhtsa_eligible_from(), nhtsa_param),
+          E.Upper(federal.nhtsa_eligible_from()), nhtsa_param,
+          doc="For a build date known only as a window (a year, a range), the latest: the "
+              "conservative date."),
+        V("us.nhtsa_eligible_window", "Earliest and latest first day of the NHTSA 25-year "
+          "exemption, over the days the vehicle may have been built", "window",
+          federal.nhtsa_eligible_window, nhtsa_param),
         V("us.epa_eligible_from", "First day the EPA 21-year exemption applies", "date",
           federal.epa_eligible_from, epa_param),
         V("us.path", "Import path on the date asked", "enum", federal.path, nhtsa_param,

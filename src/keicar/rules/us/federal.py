@@ -58,6 +58,10 @@ def nhtsa_eligible_from(built: E.Expr = BUILT) -> E.Expr:
     return E.Anniversary(built, MIN_AGE, LEAP)
 
 
+#: [earliest, latest] over every day the vehicle may have been built (a month, a year, a
+#: range of months), whatever the month reading.
+nhtsa_eligible_window = E.Hull(E.Anniversary(E.Col("built_start"), MIN_AGE, LEAP),
+                               E.Anniversary(E.Col("built_end"), MIN_AGE, LEAP))
 epa_eligible_from = E.JanFirst(E.Year(BUILT) + EPA_AGE)
 road_importable = E.And((nhtsa.passed, epa.passed))
 off_road_only = E.And((~nhtsa.passed, nonroad.passed))
