@@ -12,7 +12,9 @@ prefix (``EBD-DA63T``, ``V-HA4``, ``3BD-DA16T``) and, as a frame number, a seria
 
 from __future__ import annotations
 
+import calendar as _cal
 import csv
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -136,6 +138,67 @@ def code_index() -> dict[str, tuple[Generation, ...]]:
     return {k: tuple(v) for k, v in idx.items()}
 
 
+#: A family suffix: one letter after a catalog code that ends in a digit (JB23W is the JB23
+#: generation: Suzuki writes W for its passenger version, V for a van, T for a truck).
+_SUFFIXES = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+@lru_cache(maxsize=1)
+def code_aliases() -> dict[str, str]:
+    """Every way a code is written -> the catalog code: the codes themselves, and a code that
+    ends in a digit followed by one family-suffix letter (JB23W -> JB23), unless that is a
+    catalog code of its own. Used by ``normalize`` and by the batch fill alike."""
+    index = code_index()
+    out = {c: c for c in index if c}
+    for code in list(out):
+        if code[-1].isdigit():
+            for letter in _SUFFIXES:
+                out.setdefault(code + letter, code)
+    return out
+
+
+def period(raw: str) -> tuple[dt.date, dt.date, str] | None:
+    """A catalog date (YYYY-MM or YYYY) as (first day, last day, precision); None if empty."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    if len(raw) == 4 and raw.isdigit():
+        y = int(raw)
+        return dt.date(y, 1, 1), dt.date(y, 12, 31), "year"
+    y, m = int(raw[:4]), int(raw[5:7])
+    return dt.date(y, m, 1), dt.date(y, m, _cal.monthrange(y, m)[1]), "month"
+
+
+def production_window(gens: list[Generation] | tuple[Generation, ...]) -> tuple[dt.date | None, dt.date | None]:
+    """(first day of the earliest start, last day of the latest end) of some generations; None
+    where a start is unknown or a generation is still built (or its end unknown)."""
+    starts = [period(g["production_start"]) for g in gens]
+    ends = [period(g["production_end"]) for g in gens]
+    start = None if not starts or None in starts else min(p[0] for p in starts)
+    end = None if not ends or None in ends else max(p[1] for p in ends)
+    return start, end
+
+
+def production_text(gens: list[Generation] | tuple[Generation, ...]) -> str:
+    """'1999-01..2013-09' as the catalog writes the dates ('current' for no end)."""
+    starts = sorted(g["production_start"] for g in gens if g["production_start"])
+    ends = [g["production_end"] for g in gens]
+    end = "current" if not ends or "" in ends else max(ends)
+    return f"{starts[0] if starts else '?'}..{end}"
+
+
+def outside_production(gens: list[Generation] | tuple[Generation, ...], code: str,
+                       built_start: dt.date, built_end: dt.date, built_text: str) -> str | None:
+    """A warning when the build date (a day or a month: [built_start, built_end]) lies wholly
+    outside the generations' production window, else None. A date that overlaps the window
+    (a month-only date within its first or last month) is not outside it."""
+    start, end = production_window(gens)
+    if (start is not None and built_end < start) or (end is not None and built_start > end):
+        return (f"{code} was built {production_text(gens)}; the date given, {built_text}, is outside it: "
+                f"check the build date and the chassis code")
+    return None
+
+
 @dataclass
 class Match:
     query: str
@@ -144,6 +207,7 @@ class Match:
     serial: str | None = None
     generations: list[Generation] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
+    suffix: str | None = None  # the family suffix stripped (W of JB23W)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -151,6 +215,7 @@ class Match:
             "code": self.code,
             "prefix_stripped": self.prefix,
             "serial_stripped": self.serial,
+            "suffix_stripped": self.suffix,
             "found": bool(self.generations),
             "generations": [g.as_dict() for g in self.generations],
             "suggestions": self.suggestions,
@@ -161,19 +226,36 @@ class Match:
 def normalize(raw: str) -> tuple[str, str | None, str | None]:
     """(code, stripped prefix, stripped serial). A part before the code is dropped when it is
     1-3 letters/digits (an emission-regulation prefix such as EBD, V, 3BD) and one after it
-    when it is digits (a frame serial), but only where the remaining part is a catalog code;
-    otherwise the text is returned cleaned but whole, for suggestions."""
-    text = _CLEAN.sub("", str(raw or "")).upper().replace("－", "-").replace("‐", "-")
+    when it is digits (a frame serial), but only where the remaining part is a catalog code
+    (or one with a family suffix, JB23W -> JB23: ``normalize_code``); otherwise the text is
+    returned cleaned but whole, for suggestions."""
+    code, prefix, serial, _ = normalize_code(raw)
+    return code, prefix, serial
+
+
+def clean_code(raw: Any) -> str:
+    """Upper case, no spaces, plain hyphens: the text every code comparison starts from."""
+    return _CLEAN.sub("", str(raw or "")).upper().replace("－", "-").replace("‐", "-")
+
+
+def normalize_code(raw: str) -> tuple[str, str | None, str | None, str | None]:
+    """``normalize`` and the family suffix stripped (W of JB23W), or None."""
+    text = clean_code(raw)
     if not text:
         raise InputError("chassis", "missing; give a chassis (model) code such as DA63T or EBD-DA63T")
-    index = code_index()
+    index = code_aliases()
+
+    def found(written: str, prefix: str | None, serial: str | None):
+        code = index[written]
+        return code, prefix, serial, written[len(code):] or None
+
     if text in index:
-        return text, None, None
+        return found(text, None, None)
     parts = [p for p in text.split("-") if p != ""]
     for i, part in enumerate(parts):
         prefix, rest = parts[:i], parts[i + 1:]
         if part in index and all(_PREFIX.match(p) for p in prefix) and all(_SERIAL.match(p) for p in rest):
-            return part, "-".join(prefix) or None, "-".join(rest) or None
+            return found(part, "-".join(prefix) or None, "-".join(rest) or None)
     # A frame number written without its hyphen: the longest catalog code it starts with,
     # followed by digits only.
     body = parts[-1] if parts else text
@@ -182,8 +264,8 @@ def normalize(raw: str) -> tuple[str, str | None, str | None]:
         for code in sorted((c for c in index if c and body.startswith(c)), key=len, reverse=True):
             tail = body[len(code):]
             if _SERIAL.match(tail) and len(tail) >= 4:
-                return code, "-".join(head) or None, tail
-    return text, None, None
+                return found(code, "-".join(head) or None, tail)
+    return text, None, None, None
 
 
 def suggest(code: str, n: int = 5) -> list[str]:
@@ -202,8 +284,8 @@ def _filter(gens: list[Generation], column: str, wanted: str | None) -> list[Gen
 
 def lookup(raw: str, make: str | None = None, model: str | None = None) -> Match:
     """Every generation listed under the code (filtered by make/model when given)."""
-    code, prefix, serial = normalize(raw)
-    m = Match(str(raw), code, prefix, serial)
+    code, prefix, serial, suffix = normalize_code(raw)
+    m = Match(str(raw), code, prefix, serial, suffix=suffix)
     found = list(code_index().get(code, ()))
     if not found:
         m.suggestions = suggest(code)
@@ -234,44 +316,77 @@ def _agreed(gens: list[Generation], column: str) -> str | None:
     return vals.pop() if len(vals) == 1 else None
 
 
+def range_fill(name: str, raw: str, code: str, label: str) -> tuple[int | None, str | None]:
+    """What a fill does with a catalog range or alternatives (height 1755-1800, cc 657|658):
+    (value, None) or (None, why the user must give it). Today a range is never guessed: the
+    user is asked, by ``check --chassis`` and in the batch screen alike (a null with this
+    reason, a reject if the rules need the value). The one place to change when ranges become
+    sets (issue 12)."""
+    unit = "" if name == "stroke" else (" cc" if name == "cc" else " mm")
+    return None, (f"the catalog gives {raw}{unit} for {code} ({label}), a range or alternatives; give the "
+                  f"value from the vehicle's documents")
+
+
+def _ask_body(bodies: list[str]) -> str:
+    return "give --body " + " or --body ".join(bodies)
+
+
+def fillable(gens: list[Generation] | tuple[Generation, ...], code: str,
+             ask_body: Any = _ask_body) -> tuple[dict[str, Any], dict[str, str]]:
+    """What the catalog rows of one code give a vehicle: ({field: value}, {field: why it is
+    not filled}) for the fields of ``FILLABLE`` and ``body``. Rows that differ, a range and a
+    generation sold with several bodies give a reason, not a value; a field the catalog leaves
+    empty is in neither. ``ask_body(bodies)``: how to ask for the body."""
+    label = "; ".join(g.label for g in gens)
+    values: dict[str, Any] = {}
+    why: dict[str, str] = {}
+    for name, column in FILLABLE.items():
+        raw = _agreed(gens, column)
+        if raw is None:
+            alts = " / ".join(sorted({g[column] or "(none)" for g in gens}))
+            why[name] = f"the catalog rows for {code} ({label}) differ ({alts}); give it from the vehicle's documents"
+            continue
+        spec = Spec(raw)
+        if spec.is_range:
+            value, reason = range_fill(name, raw, code, label)
+            if value is not None:
+                values[name] = value
+            else:
+                why[name] = reason
+        elif spec.value is not None:
+            values[name] = spec.value
+    bodies: list[str] = []
+    for g in gens:
+        bodies += [b for b in g.bodies if b not in bodies]
+    if len(bodies) == 1:
+        values["body"] = bodies[0]
+    elif bodies:
+        why["body"] = f"{code} ({label}) is listed as {' or '.join(bodies)}; {ask_body(bodies)}"
+    return values, why
+
+
 def fill(given: dict[str, Any], chassis: str, make: str | None = None,
          model: str | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """Fill the specs the user did not give (values given always win).
 
     Returns (vehicle arguments, catalog info for the output). A field the catalog gives as a
-    range or as alternatives is never guessed: the user is asked to give it. A generation
-    sold with several bodies needs --body."""
+    range or as alternatives is never guessed: the user is asked to give it (``range_fill``).
+    A generation sold with several bodies needs --body."""
     m, gens = resolve(chassis, make, model)
     out = dict(given)
     filled: list[str] = []
     unverified: set[str] = set()
     for g in gens:
         unverified.update(g.unverified)
-    label = "; ".join(g.label for g in gens)
-    for name, column in FILLABLE.items():
+    values, why = fillable(gens, m.code)
+    for name in (*FILLABLE, "body"):
         if out.get(name) not in (None, ""):
             continue
-        raw = _agreed(gens, column)
-        if raw is None:
-            alts = " / ".join(sorted({g[column] or "(none)" for g in gens}))
-            raise InputError(name, f"the catalog rows for {m.code} ({label}) differ ({alts}); give it from the vehicle's documents")
-        spec = Spec(raw)
-        if spec.is_range:
-            unit = "" if name == "stroke" else (" cc" if name == "cc" else " mm")
-            raise InputError(name, f"the catalog gives {raw}{unit} for {m.code} ({label}), a range or alternatives; give the value from the vehicle's documents")
-        if spec.value is None:
-            continue  # not in the catalog: the usual 'missing' error follows if it is needed
-        out[name] = spec.value
-        filled.append(name)
-    if out.get("body") in (None, ""):
-        bodies = []
-        for g in gens:
-            bodies += [b for b in g.bodies if b not in bodies]
-        if len(bodies) == 1:
-            out["body"] = bodies[0]
-            filled.append("body")
-        elif bodies:
-            raise InputError("body", f"{m.code} ({label}) is listed as {' or '.join(bodies)}; give --body {' or --body '.join(bodies)}")
+        if name in why:
+            raise InputError(name, why[name])
+        if name in values:
+            out[name] = values[name]
+            filled.append(name)
     for key, col in (("make", "make"), ("model", "model")):
         if out.get(key) in (None, ""):
             out[key] = _agreed(gens, col) or None
@@ -288,7 +403,28 @@ def fill(given: dict[str, Any], chassis: str, make: str | None = None,
         "confidence": sorted({g['confidence'] for g in gens if g['confidence']}),
         "build_date_note": BUILD_DATE_NOTE,
     }
+    if m.suffix:
+        info["suffix_stripped"] = m.suffix
+    warning = _built_warning(gens, m.code, out.get("built"))
+    if warning:
+        info["warnings"] = [warning]
     return out, info
+
+
+def _built_warning(gens: list[Generation], code: str, built: Any) -> str | None:
+    """``outside_production`` for a build date as the user wrote it (YYYY-MM-DD or YYYY-MM);
+    nothing for a date that is not one (the vehicle's validation says so)."""
+    text = str(built or "").strip()
+    try:
+        if len(text) == 10:
+            start = end = dt.date.fromisoformat(text)
+        elif len(text) == 7:
+            start, end, _ = period(text)
+        else:
+            return None
+    except ValueError:
+        return None
+    return outside_production(gens, code, start, end, text)
 
 
 def resolve_code_generations(raw: str, make: str | None = None,

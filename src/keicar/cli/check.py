@@ -57,6 +57,8 @@ def show(result: dict) -> None:
 
     console = make_console()
     console.print(f"[bold]{esc(result['verdict'])}[/bold]")
+    for warning in result["vehicle"].get("warnings", []):
+        console.print(f"[bold yellow]⚠ {esc(warning)}[/bold yellow]")
     kei, us = result["kei"], result.get("us")
     console.print(steps_table(
         f"Japan: kei standard in force when built (judged on {esc(kei['judged_on'])})", kei["checks"]))

@@ -99,6 +99,8 @@ class Vehicle(_Out):
     chassis: Optional[str] = None
     filled_from_catalog: Optional[list[str]] = None
     catalog: Optional[dict] = Field(None, description="With `chassis`: what the catalog filled in.")
+    warnings: Optional[list[str]] = Field(None, description="What contradicts the input, e.g. a build date "
+                                                            "outside the chassis code's production window.")
 
 
 class Kei(_Out):
@@ -318,6 +320,7 @@ class LookupAnswer(Versions):
     code: str
     prefix_stripped: Optional[str]
     serial_stripped: Optional[str]
+    suffix_stripped: Optional[str] = None
     found: bool
     generations: list[Generation]
     suggestions: list[str]
