@@ -10,7 +10,7 @@ EXAMPLES: dict[str, list[str]] = {
         "keicar check --chassis DA63T --built 2001-03 --height-mm 1765 --cc 658 --json",
         "keicar check --example --state RI --registered 2024-05-31 --on 2026-11-24",
     ],
-    "lookup": ["keicar lookup EBD-DA63T-123456", "keicar lookup L40 --make Suzuki"],
+    "lookup": ["keicar lookup EBD-DA63T-123456", "keicar lookup L40 --make Suzuki", 'keicar lookup "Honda Acty 2003"'],
     "when": ["keicar when HA4", "keicar when DA63T --month-reading start"],
     "calendar": ["keicar calendar --month 2027-10", "keicar calendar --month 2027-10 --json"],
     "cost": [

@@ -327,6 +327,26 @@ class LookupAnswer(Versions):
     build_date_note: str
 
 
+class SearchMatch(_Out):
+    make: str
+    model: str
+    generation: Optional[str]
+    label: str = Field(description="Make, model and generation, as people read them.")
+    chassis_codes: list[str]
+    code: Optional[str] = Field(description="The chassis code the text is, when it is one.")
+    production_start: Optional[str]
+    production_end: Optional[str]
+    body: list[str] = Field(description="keicar bodies: passenger, truck, van.")
+    score: float = Field(description="0-100: how well the text matches (100: the code, or every name exact).")
+    why: list[str] = Field(description="What matched: the code, the make, the model, the year.")
+
+
+class SearchAnswer(Versions):
+    query: str
+    count: int
+    matches: list[SearchMatch]
+
+
 class Builds(_Out):
     built: str
     precision: str
