@@ -192,8 +192,7 @@ def outside_production(gens: list[Generation] | tuple[Generation, ...], code: st
     """A warning when the build date (a day or a month: [built_start, built_end]) lies wholly
     outside the generations' production window, else None. A date that overlaps the window
     (a month-only date within its first or last month) is not outside it."""
-    start, end = production_window(gens)
-    if (start is not None and built_end < start) or (end is not None and built_start > end):
+    if _outside(production_window(gens), built_start, built_end):
         return (f"{code} was built {production_text(gens)}; the date given, {built_text}, is outside it: "
                 f"check the build date and the chassis code")
     return None
@@ -425,6 +424,63 @@ def _built_warning(gens: list[Generation], code: str, built: Any) -> str | None:
     except ValueError:
         return None
     return outside_production(gens, code, start, end, text)
+
+
+def fill_key(code: str | None, make: str | None = None, model: str | None = None,
+             built: tuple[dt.date, dt.date] | None = None) -> dict[str, Any]:
+    """What the catalog fills for one batch key, with the functions ``check --chassis`` uses:
+    a catalog code (``code``, normalised) with the row's make and model as filters, or, without
+    a code, a make and model searched (``catalog.search``) among the generations built in the
+    ``built`` window. Returns ``generations`` (possibly empty), ``values`` and ``why`` (as
+    ``fillable``), ``note`` (why no catalog row, else None) and ``field`` (the input the note
+    is about)."""
+    out: dict[str, Any] = {"generations": [], "values": {}, "why": {}, "note": None, "field": None}
+    if code:
+        try:
+            m, gens = resolve(code, make or None, model or None)
+        except InputError as exc:
+            out.update(note=exc.message, field=exc.field)
+            return out
+        name = m.code
+    else:
+        gens, name, note = _searched(make, model, built)
+        if note:
+            out.update(note=note, field="model")
+            return out
+    values, why = fillable(gens, name, ask_body=lambda bodies: "give the body: " + " or ".join(bodies))
+    out.update(generations=list(gens), values=values, why=why)
+    return out
+
+
+def _searched(make: str | None, model: str | None,
+              built: tuple[dt.date, dt.date] | None) -> tuple[list[Generation], str, str | None]:
+    """The generations a make and model name, built in the window: the best-scoring search
+    hits whose production overlaps it; one maker's only."""
+    from .search import search
+
+    text = " ".join(x for x in (make, model) if x)
+    if not (make and model):
+        return [], text, None
+    try:
+        hits = search(text, n=50)
+    except InputError as exc:
+        return [], text, exc.message
+    if built is not None:
+        hits = [h for h in hits if not _outside(production_window([h.generation]), *built)]
+    when = "" if built is None else f" built {built[0]}..{built[1]}"
+    if not hits:
+        return [], text, f"no catalog generation matches {text!r}{when}"
+    best = max(h.score for h in hits)
+    gens = [h.generation for h in hits if h.score == best]
+    makes = sorted({g.make for g in gens})
+    if len(makes) > 1:
+        return [], text, f"{text!r}{when} matches generations of several makes ({', '.join(makes)}); give a chassis code"
+    return gens, text, None
+
+
+def _outside(window: tuple[dt.date | None, dt.date | None], start: dt.date, end: dt.date) -> bool:
+    first, last = window
+    return (first is not None and end < first) or (last is not None and start > last)
 
 
 def resolve_code_generations(raw: str, make: str | None = None,
