@@ -44,7 +44,7 @@ _TYPES = {"length_mm": pl.Float64, "width_mm": pl.Float64, "height_mm": pl.Float
           "stroke": pl.Int8, BODY: pl.String}
 _PREFIX = r"[0-9A-Z]{1,3}"
 _SERIALS = r"(?:-[0-9]{3,8})*"
-MAX_PREFIXES = 3  # EBD-DA63T, ABA-X-JB23W: more prefixes than this are not read as a code
+MAX_PREFIXES = 8  # EBD-DA63T, ABA-X-JB23W: a text with more prefixes than this is not read as a code
 
 
 def _text(e: pl.Expr) -> pl.Expr:
@@ -63,7 +63,7 @@ def code_of(raw: pl.Expr) -> pl.Expr:
 
     aliases = code_aliases()
     keys = pl.Series(list(aliases), dtype=pl.String)
-    text = clean(raw)
+    text = clean(raw).str.replace_all("-+", "-").str.strip_chars("-")  # empty parts dropped, as split does
     known = lambda e: pl.when(e.is_in(keys.implode())).then(e)  # noqa: E731
     candidates = [known(text)]
     for i in range(MAX_PREFIXES + 1):  # PREFIX-...-CODE-SERIAL-...: the first part that is a code

@@ -23,6 +23,7 @@ EXAMPLES: dict[str, list[str]] = {
     "screen": [
         "keicar screen listings.csv --out screened.parquet --on 2026-11-24",
         "keicar screen listings.csv --out screened.csv --map 'Year Built=built' --units dimensions=cm",
+        "keicar screen dealer.csv --out screened.csv --map 'Chassis No.=chassis' --map 'Make=make' --map 'Model=model'",
     ],
     "sample": ["keicar sample --rows 100000 --out listings.parquet"],
     "serve": ["keicar serve", "keicar serve --port 8080"],
