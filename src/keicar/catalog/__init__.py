@@ -456,13 +456,11 @@ def _searched(make: str | None, model: str | None,
               built: tuple[dt.date, dt.date] | None) -> tuple[list[Generation], str, str | None]:
     """The generations a make and model name, built in the window: the best-scoring search
     hits whose production overlaps it; one maker's only."""
-    from .search import search
-
     text = " ".join(x for x in (make, model) if x)
     if not (make and model):
         return [], text, None
     try:
-        hits = search(text, n=50)
+        hits = _search_cached(text)
     except InputError as exc:
         return [], text, exc.message
     if built is not None:
@@ -476,6 +474,14 @@ def _searched(make: str | None, model: str | None,
     if len(makes) > 1:
         return [], text, f"{text!r}{when} matches generations of several makes ({', '.join(makes)}); give a chassis code"
     return gens, text, None
+
+
+@lru_cache(maxsize=4096)
+def _search_cached(text: str) -> tuple:
+    """``search`` once per make and model text (a batch asks again for each build month)."""
+    from .search import search
+
+    return tuple(search(text, n=50))
 
 
 def _outside(window: tuple[dt.date | None, dt.date | None], start: dt.date, end: dt.date) -> bool:
