@@ -67,6 +67,11 @@ def test_a_code_or_a_frame_number_finds_its_generations(text, code, why):
     assert hits and all(h.code == code and h.score == 100 and h.why == [why] for h in hits)
 
 
+def test_full_width_text_is_read_as_ascii():
+    assert labels("ａｃｔｙ　２００３") == labels("acty 2003")
+    assert search("ＤＡ５２Ｔ")[0].code == "DA52T"
+
+
 def test_nothing_alike_finds_nothing():
     assert search("ZZZ9") == [] and search("qwertyuiop") == []
 
@@ -117,7 +122,7 @@ def test_search_endpoint(client):
 
 @pytest.mark.parametrize("params,field", [({}, "q"), ({"q": ""}, "q"), ({"q": "x" * (MAX_LENGTH + 1)}, "q"),
                                           ({"q": "carry", "n": "0"}, "n"), ({"q": "carry", "n": "51"}, "n"),
-                                          ({"q": "carry", "n": "two"}, "n")])
+                                          ({"q": "carry", "n": "two"}, "n"), ({"q": "carry", "n": "²"}, "n")])
 def test_search_endpoint_bad_input(client, params, field):
     r = client.get("/v1/search", params=params)
     assert r.status_code == 422 and r.json()["field"] == field and r.json()["error"].startswith(f"{field}: ")

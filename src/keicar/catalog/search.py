@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -49,7 +50,8 @@ class Hit:
 
 
 def _text(raw: Any) -> str:
-    text = " ".join(str(raw if raw is not None else "").split())
+    """The text as searched: full-width letters and digits as ASCII (NFKC), spaces single."""
+    text = " ".join(unicodedata.normalize("NFKC", str(raw if raw is not None else "")).split())
     if not text:
         raise InputError("q", "empty; give a chassis code (DA63T), a frame number (DA63T-123456) or a make "
                               "and model (Suzuki Carry 1999)")

@@ -79,7 +79,7 @@ def search(q: str | None, n: str | None) -> dict[str, Any]:
     spelling (``keicar lookup TEXT``); ``n``: at most this many, 1 to 50 (default 10)."""
     from ..catalog.search import search_answer
 
-    count = 10 if n in (None, "") else (int(n) if n.strip().isdigit() else 0)
+    count = 10 if n in (None, "") else (int(n) if n.strip().isdecimal() else 0)
     if not 1 <= count <= 50:
         raise InputError("n", f"{n!r} is not a count of matches; give a whole number from 1 to 50")
     return search_answer(q, count)
