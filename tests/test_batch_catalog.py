@@ -122,3 +122,11 @@ def test_map_names_the_chassis_column_on_the_command_line(tmp_path):
     out = pl.read_csv(tmp_path / "o.csv", infer_schema=False)
     rej = pl.read_csv(tmp_path / "o.rejects.csv", infer_schema=False)
     assert out.height == 0 and rej["reason"][0].startswith("cc: the catalog gives 657|658 cc for DA63T")
+
+
+def test_an_input_column_named_like_an_added_one_is_refused_not_mixed(tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text("chassis,built,height_mm,cc,catalog_make\nDA63T,2001-03,1765,658,mine\n")
+    with pytest.raises(Exception) as err:
+        screen_file(src, tmp_path / "o.csv", on=ON)
+    assert "catalog_make" in str(err.value)

@@ -136,7 +136,7 @@ class CatalogFill:
         raw = pl.col(self.source[CHASSIS])
         unknown = pl.format("{} is not in the catalog; keicar lookup CODE gives the nearest codes",
                             pl.concat_str([pl.lit("'"), clean(raw), pl.lit("'")]))
-        return pl.when(~_blank(raw) & pl.col("catalog_code").is_null() & pl.col(C + "note").is_null()).then(
+        return pl.when(~_blank(raw) & pl.col(C + "out_catalog_code").is_null() & pl.col(C + "note").is_null()).then(
             unknown).otherwise(note)
 
 
@@ -148,8 +148,8 @@ def _blank(raw: pl.Expr) -> pl.Expr:
 def _table(keys: pl.DataFrame) -> pl.DataFrame:
     rows = [_row(*k) for k in keys.iter_rows()]
     schema = {**dict(zip(KEYS, (pl.String, pl.String, pl.String, pl.Date, pl.Date))),
-              C + "found": pl.Boolean, "catalog_code": pl.String, "catalog_make": pl.String,
-              "catalog_model": pl.String, "catalog_generation": pl.String, C + "start": pl.Date, C + "end": pl.Date,
+              C + "found": pl.Boolean, **{C + "out_" + o: pl.String for o in OUTPUTS[:4]},
+              C + "start": pl.Date, C + "end": pl.Date,
               C + "note": pl.String, C + "note_field": pl.String,
               **{C + f: _TYPES[f] for f in FIELDS}, **{C + f + "_why": pl.String for f in FIELDS}}
     return pl.DataFrame(rows, schema=schema, orient="row")
@@ -214,8 +214,7 @@ def outputs(fill: CatalogFill, filled: dict[str, pl.Expr], built_start: pl.Expr,
     names = pl.concat_str([pl.when(flag).then(pl.lit(name)) for name, flag in filled.items()], separator=",",
                           ignore_nulls=True)
     return {
-        "catalog_code": pl.col("catalog_code"), "catalog_make": pl.col("catalog_make"),
-        "catalog_model": pl.col("catalog_model"), "catalog_generation": pl.col("catalog_generation"),
+        **{o: pl.col(C + "out_" + o) for o in OUTPUTS[:4]},
         "filled_from_catalog": pl.when(names != "").then(names),
         "catalog_build_outside_production": pl.when(found).then(outside.fill_null(False)),
         "catalog_note": pl.when(~found).then(fill.no_row_reason()),
