@@ -125,19 +125,31 @@ class CatalogFill:
         raw_names = [c for c in rows.columns if c.startswith(C + "raw_")]
         distinct = self.normalised(rows.select(raw_names).unique())
         table = _table(distinct.select(KEYS).unique())
-        by_raw = distinct.join(table, on=list(KEYS), how="left", nulls_equal=True).drop(KEYS)
+        by_raw = distinct.join(table, on=list(KEYS), how="left", nulls_equal=True)
+        by_raw = by_raw.with_columns(self.no_row_reason().alias(C + "note")).drop(KEYS)
         return rows.lazy().join(by_raw.lazy(), on=raw_names, how="left", nulls_equal=True, maintain_order="left")
 
     def no_row_reason(self) -> pl.Expr:
-        """Why no catalog row was used, for a row that gives a chassis text or a make and model."""
+        """Why no catalog row is used (on the distinct keys): the resolver's note, or a chassis
+        text that is no catalog code."""
         note = pl.col(C + "note")
         if not self.by_code:
             return note
-        raw = pl.col(self.source[CHASSIS])
+        raw = pl.col(C + "raw_" + CHASSIS)
         unknown = pl.format("{} is not in the catalog; keicar lookup CODE gives the nearest codes",
                             pl.concat_str([pl.lit("'"), clean(raw), pl.lit("'")]))
-        return pl.when(~_blank(raw) & pl.col(C + "out_catalog_code").is_null() & pl.col(C + "note").is_null()).then(
+        return pl.when(~_blank(raw) & pl.col(C + "out_catalog_code").is_null() & note.is_null()).then(
             unknown).otherwise(note)
+
+
+def _missing(column: str | None, schema: pl.Schema) -> pl.Expr:
+    """A row gives no value in this input column (absent, null, or blank text)."""
+    if column is None:
+        return pl.lit(True)
+    dtype = schema[column]
+    if dtype == pl.String or isinstance(dtype, (pl.Categorical, pl.Enum)):
+        return _blank(pl.col(column))
+    return pl.col(column).is_null()
 
 
 def _blank(raw: pl.Expr) -> pl.Expr:
@@ -183,7 +195,7 @@ def attach(p: Any, schema: pl.Schema) -> None:
 
     keys = {f: p.source[f] for f in (CHASSIS, MAKE, MODEL, BUILT) if f in p.source}
     cf = CatalogFill(keys, built_dtype=schema[p.source[BUILT]])
-    missing = {f: _blank(pl.col(p.source[f])) if f in p.source else pl.lit(True) for f in (*FIELDS, "ev_kw")}
+    missing = {f: _missing(p.source.get(f), schema) for f in (*FIELDS, "ev_kw")}
     filled: dict[str, pl.Expr] = {}
     for f in FIELDS:
         value = pl.col(C + f)
@@ -196,9 +208,8 @@ def attach(p: Any, schema: pl.Schema) -> None:
     needed = pl.any_horizontal(missing["length_mm"], missing["width_mm"], missing["height_mm"], missing[BODY],
                                missing["cc"] & missing["ev_kw"])
     found = pl.col(C + "found").fill_null(False)
-    given = ~_blank(pl.col(p.source[CHASSIS])) if cf.by_code else pl.lit(True)
-    checks = [Check(CHASSIS if cf.by_code else MODEL, given & ~found & needed & cf.no_row_reason().is_not_null(),
-                    cf.no_row_reason)]
+    note = pl.col(C + "note")
+    checks = [Check(CHASSIS if cf.by_code else MODEL, ~found & needed & note.is_not_null(), lambda: note)]
     checks += [Check(f, missing[f] & pl.col(C + f + "_why").is_not_null(), lambda f=f: pl.col(C + f + "_why"))
                for f in FIELDS]
     p.checks[:0] = checks
@@ -217,5 +228,5 @@ def outputs(fill: CatalogFill, filled: dict[str, pl.Expr], built_start: pl.Expr,
         **{o: pl.col(C + "out_" + o) for o in OUTPUTS[:4]},
         "filled_from_catalog": pl.when(names != "").then(names),
         "catalog_build_outside_production": pl.when(found).then(outside.fill_null(False)),
-        "catalog_note": pl.when(~found).then(fill.no_row_reason()),
+        "catalog_note": pl.when(~found).then(pl.col(C + "note")),
     }
