@@ -122,6 +122,9 @@ class CatalogFill:
         """The rows with the catalog's columns for their key. Normalised once per distinct raw
         key, resolved once per distinct normalised key, then one join to the rows."""
         rows = lf.with_columns(**self.raw_keys()).collect()
+        built = C + "raw_" + BUILT
+        if built in rows.columns and rows[built].null_count() == rows.height:  # no row searched by make, model
+            rows = rows.drop(built)
         raw_names = [c for c in rows.columns if c.startswith(C + "raw_")]
         distinct = self.normalised(rows.select(raw_names).unique())
         table = _table(distinct.select(KEYS).unique())
