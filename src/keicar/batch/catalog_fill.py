@@ -26,13 +26,13 @@ production window) and ``catalog_note`` (why no catalog row was used).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import polars as pl
 
-from .columns import BODY, BUILT, CHASSIS, MAKE, MODEL, NUMBERS, STROKE, WORKING
+from .columns import BODY, BUILT, CHASSIS, MAKE, MODEL, WORKING
 
 #: The fields the catalog can fill, in ``check --chassis``'s order.
 FIELDS = ("length_mm", "width_mm", "height_mm", "cc", "stroke", BODY)
@@ -81,7 +81,6 @@ class CatalogFill:
     """How one input table is filled: which columns give the key."""
     source: dict[str, str]                 # field -> input column (chassis, make, model, built, ...)
     built_dtype: pl.DataType | None = None
-    given_missing: dict[str, pl.Expr] = field(default_factory=dict)
 
     @property
     def by_code(self) -> bool:

@@ -129,7 +129,7 @@ def search(text: Any, n: int = 10) -> list[Hit]:
         if wanted_makes:
             if g.make not in wanted_makes:
                 continue
-            w, (m, sim) = next((w, ms) for w, ms in make_of.items() if ms[0] == g.make)
+            w, (_, sim) = next((w, ms) for w, ms in make_of.items() if ms[0] == g.make)
             scores.append(sim)
             why.append(f"make {g.make}" + ("" if w.lower() == g.make.lower() else f" (from {w!r}, {sim:.0f}%)"))
         if query:
