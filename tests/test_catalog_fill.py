@@ -8,8 +8,8 @@ import sys
 import pytest
 
 from keicar import catalog
-from keicar.check_input import check_from_input
-from keicar.vehicle import InputError
+from keicar.answers.check_input import check_from_input
+from keicar.inputs.vehicle import InputError
 
 DA52T = dict(height_mm=1765, cc=658)  # the catalog gives ranges for these two
 

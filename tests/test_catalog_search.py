@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from keicar.catalog.search import MAX_LENGTH, search
-from keicar.vehicle import InputError
+from keicar.inputs.vehicle import InputError
 
 
 def labels(text, n=10):

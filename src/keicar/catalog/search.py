@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from ..vehicle import InputError
+from keicar.inputs.vehicle import InputError
 from . import Generation, generations, normalize_code, period
 
 #: The longest text searched (a frame number with a prefix is about 20 characters).
