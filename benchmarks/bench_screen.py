@@ -11,6 +11,11 @@ For each size, on a Parquet file from ``keicar sample`` (1% bad rows):
   dates, bodies, states: ``Job.checked``), the verdicts alone on the typed valid rows (the
   variables' compiled columns, ``keicar.batch.run.verdicts``), and both (``Job.frames``);
 - per-vehicle: ``keicar.api.check`` on a sample of rows, extrapolated.
+
+With ``--catalog-fill``: the cost of the catalog fill (the sample's ``chassis``, ``make`` and
+``model`` columns normalised, resolved and joined: ``keicar.batch.catalog_fill``), as the
+ratio of the screen of the sample to the screen of the same file without those three
+columns, end to end and in memory, measured in the same run.
 """
 
 from __future__ import annotations
@@ -53,6 +58,8 @@ def main() -> None:
     ap.add_argument("--dir", type=Path, default=Path("/tmp/keicar-bench"))
     ap.add_argument("--sample", type=int, default=2000)
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--catalog-fill", action="store_true",
+                    help="also screen the file without its chassis, make and model columns: the fill's cost as ratios")
     args = ap.parse_args()
     args.dir.mkdir(parents=True, exist_ok=True)
     keicar = str(Path(sys.executable).with_name("keicar"))
@@ -96,10 +103,40 @@ def main() -> None:
             res["per_vehicle_s_extrapolated"] = round(per_vehicle)
             res["per_vehicle_vs_screen"] = round(per_vehicle / screen_s)
             del df
+        if args.catalog_fill:
+            res.update(catalog_fill_cost(src, keicar, args.dir, n))
         results.append(res)
         print(json.dumps(res), flush=True)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
+
+
+def catalog_fill_cost(src: Path, keicar: str, folder: Path, n: int) -> dict:
+    """The screen with and without the catalog's key columns, alternated (noise), best of 2."""
+    bare = folder / f"{src.stem}-no-chassis.parquet"
+    if not bare.exists():
+        pl.scan_parquet(src).drop("chassis", "make", "model").sink_parquet(bare)
+    ends: dict[str, list[float]] = {"with": [], "without": []}
+    for _ in range(2):
+        for key, path in (("with", src), ("without", bare)):
+            ends[key].append(timed([keicar, "screen", str(path), "--out", str(folder / "out.parquet"), "--on", ON])[0])
+    out = {"catalog_fill_end_to_end_s": round(min(ends["with"]), 2),
+           "no_chassis_end_to_end_s": round(min(ends["without"]), 2),
+           "catalog_fill_end_to_end_ratio": round(min(ends["with"]) / min(ends["without"]), 2)}
+    if n <= 20_000_000:
+        mem: dict[str, list[float]] = {"with": [], "without": []}
+        frames = {"with": pl.read_parquet(src), "without": pl.read_parquet(bare)}
+        jobs = {k: Job.make(df.schema, on=ON) for k, df in frames.items()}
+        frames = {k: df.with_row_index("row", offset=1) for k, df in frames.items()}
+        for _ in range(2):
+            for key in ("with", "without"):
+                t = time.perf_counter()
+                jobs[key].frames(frames[key])
+                mem[key].append(time.perf_counter() - t)
+        out.update(catalog_fill_in_memory_rows_per_s=round(n / min(mem["with"])),
+                   no_chassis_in_memory_rows_per_s=round(n / min(mem["without"])),
+                   catalog_fill_in_memory_ratio=round(min(mem["with"]) / min(mem["without"]), 2))
+    return out
 
 
 if __name__ == "__main__":

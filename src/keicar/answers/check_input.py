@@ -26,7 +26,10 @@ def check_from_input(fields: dict[str, Any], *, on: Any = None, month_reading: A
     result = check_country(vehicle, on=on, country=country, month_reading=month_reading,
                            state=state, registered=registered)
     if catalog_info:
+        warnings = catalog_info.pop("warnings", [])
         result["vehicle"]["catalog"] = catalog_info
+        if warnings:  # e.g. a build date outside the code's production window: never a silent verdict
+            result["vehicle"]["warnings"] = result["vehicle"].get("warnings", []) + warnings
         ask_if_it_matters(result, catalog_info, given)
     return result
 

@@ -10,12 +10,11 @@ the individual vehicle's date of manufacture decides.
 
 from __future__ import annotations
 
-import calendar as _cal
 import datetime as dt
 from typing import Any
 
 from keicar.api import resolve_on, resolve_reading
-from keicar.catalog import BUILD_DATE_NOTE, Generation, generations, resolve_code_generations
+from keicar.catalog import BUILD_DATE_NOTE, Generation, generations, period, resolve_code_generations
 from keicar.engine import expr as E
 from keicar.engine.explain import Evaluator
 from keicar.engine.parameters import Law, default_law
@@ -24,18 +23,6 @@ from keicar.inputs.vehicle import parse_month
 
 #: The date from which road import is allowed: both NHTSA's and EPA's ages are reached.
 ROAD_FROM = E.MaxOf((federal.nhtsa_eligible_from(), federal.epa_eligible_from))
-
-
-def period(raw: str) -> tuple[dt.date, dt.date, str] | None:
-    """A catalog date (YYYY-MM or YYYY) as (first day, last day, precision)."""
-    raw = (raw or "").strip()
-    if not raw:
-        return None
-    if len(raw) == 4 and raw.isdigit():
-        y = int(raw)
-        return dt.date(y, 1, 1), dt.date(y, 12, 31), "year"
-    y, m = int(raw[:4]), int(raw[5:7])
-    return dt.date(y, m, 1), dt.date(y, m, _cal.monthrange(y, m)[1]), "month"
 
 
 def _dates(built: tuple[dt.date, dt.date, str], on: dt.date, reading: str | None, law: Law) -> dict[str, Any]:

@@ -12,6 +12,11 @@ BUILT = "built"
 BODY = "body"
 STROKE = "stroke"
 STATE = "state"
+#: The catalog's keys: a chassis code or frame number, or a make and model (with the build
+#: date); they fill the specs a row lacks (batch/catalog_fill.py).
+CHASSIS = "chassis"
+MAKE = "make"
+MODEL = "model"
 NUMBERS = tuple(BOUNDS)  # length_mm, width_mm, height_mm, cc, ev_kw
 #: The date asked and the first registration, per row (named by --on-column, --registered-column).
 ON = "on"
@@ -22,7 +27,7 @@ PRICE = "price_usd"
 PRICE_JPY = "price_jpy"
 MONEY = (PRICE, "freight_usd", "insurance_usd", "broker_usd", "port_usd", "state_fees_usd")
 MODE = "mode"
-CANONICAL = (BUILT, BODY, *NUMBERS, STROKE, STATE)
+CANONICAL = (BUILT, BODY, *NUMBERS, STROKE, STATE, CHASSIS)
 REQUIRED = (BUILT, BODY)
 
 #: The row number (1-based, as in the input file) in the output and the rejects file.

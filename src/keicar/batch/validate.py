@@ -17,8 +17,8 @@ from typing import Callable
 import polars as pl
 
 from keicar.inputs.vehicle import BODIES, BOUNDS, EARLIEST_BUILD, STROKES, InputError
-from .columns import (BODY, BUILT, FIELD, MODE, MONEY, NUMBERS, ON, PRICE, PRICE_JPY, REASON, REGISTERED,
-                      REQUIRED, ROW, STATE, STROKE, WORKING, names)
+from .columns import (BODY, BUILT, CHASSIS, FIELD, MAKE, MODE, MODEL, MONEY, NUMBERS, ON, PRICE, PRICE_JPY,
+                      REASON, REGISTERED, REQUIRED, ROW, STATE, STROKE, WORKING, names)
 
 P = WORKING  # prefix of the working columns (parsed values, fail code)
 BAD = P + "bad"
@@ -58,6 +58,8 @@ class Plan:
     parsed: dict[str, pl.Expr] = field(default_factory=dict)   # stage 3: working column -> expression
     checks: list[Check] = field(default_factory=list)
     state_unknown: pl.Expr | None = None   # a state value that is no code (nor name, once names are known)
+    catalog: object | None = None          # a catalog fill (catalog_fill.CatalogFill): joined before the stages
+    catalog_outputs: Callable[[], dict[str, pl.Expr]] | None = None  # its output columns
 
     @property
     def hidden(self) -> dict[str, str]:
@@ -114,8 +116,9 @@ def plan(schema: pl.Schema, mapping: dict[str, str], units: dict[str, float],
     if not priced:  # the other amounts and the mode matter only with a price
         for name in (*MONEY, MODE):
             source.pop(name, None)
+    from_catalog = CHASSIS in source or (MAKE in source and MODEL in source)
     for name in REQUIRED:
-        if name not in source:
+        if name not in source and not (name == BODY and from_catalog):  # the catalog may give the body
             raise InputError("map", f"the input has no {name!r} column; its columns: {names(cols)}; "
                                     f"name one with --map COLUMN={name}")
     for name in (BUILT, BODY, *NUMBERS, STROKE, STATE):
@@ -132,12 +135,16 @@ def plan(schema: pl.Schema, mapping: dict[str, str], units: dict[str, float],
     consumed = {source[f] for f in read if f in source}
     p = Plan(source=source, passthrough=[c for c in cols if c not in consumed])
     _built(p, schema[source[BUILT]], on, today)
-    _body(p, schema[source[BODY]])
+    _body(p, schema[source[BODY]] if BODY in source else None)
     # (a column named "" is a column: look a field up by name, never by a default name)
     _stroke(p, schema[source[STROKE]] if STROKE in source else None)
     for name in NUMBERS:
         _number(p, name, schema[source[name]] if name in source else None, units.get(name, 1.0))
     _complete(p)
+    if from_catalog:
+        from .catalog_fill import attach
+
+        attach(p, schema)
     if ON in source:
         _on(p, schema[source[ON]], asked.earliest_on)
     if STATE in source:
@@ -218,9 +225,9 @@ def built_range(raw: pl.Expr, dtype: pl.DataType) -> tuple[pl.Expr, pl.Expr]:
     return pl.coalesce(day, month), pl.coalesce(day, month.dt.month_end())
 
 
-def _body(p: Plan, dtype: pl.DataType) -> None:
+def _body(p: Plan, dtype: pl.DataType | None) -> None:
     text = pl.col(P + BODY)
-    p.text[P + BODY] = _text(p.source[BODY]).str.to_lowercase()
+    p.text[P + BODY] = _text(p.source[BODY]).str.to_lowercase() if dtype is not None else pl.lit(None, pl.String)
     p.shape.update({P + "body_missing": text.is_null() | (text == ""), P + "body_unknown": ~text.is_in(BODIES)})
     p.checks += [
         Check(BODY, pl.col(P + "body_missing"), lambda: pl.lit(f"missing; accepted: {_ACCEPTED_BODIES}")),
@@ -416,6 +423,8 @@ def _complete(p: Plan) -> None:
 def with_checks(lf: pl.LazyFrame, p: Plan, today: dt.date) -> pl.LazyFrame:
     """Add the parsed working columns and ``BAD`` (some check fails). Each stage reads the
     columns of the one before, so nothing is parsed twice."""
+    if p.catalog is not None:
+        lf = p.catalog.join(lf)
     for stage in (p.text, p.shape, p.parsed):
         if stage:
             lf = lf.with_columns(**stage)
@@ -430,8 +439,10 @@ def valid_rows(lf: pl.LazyFrame, p: Plan) -> pl.LazyFrame:
     fields = ["built_start", "built_end", BODY, *NUMBERS, STROKE]
     fields += [f for f in (STATE, ON, REGISTERED) if f in p.source]
     fields += [f for f in (*MONEY, MODE) if P + f in p.parsed]
+    added = p.catalog_outputs() if p.catalog_outputs is not None else {}
     return lf.filter(~pl.col(BAD)).select(
-        ROW, *[pl.col(c).alias(h) for c, h in p.hidden.items()], *[pl.col(P + f).alias(f) for f in fields])
+        ROW, *[pl.col(c).alias(h) for c, h in p.hidden.items()], *[pl.col(P + f).alias(f) for f in fields],
+        *[e.alias(name) for name, e in added.items()])
 
 
 def rejected_rows(lf: pl.LazyFrame, p: Plan, columns: list[str]) -> pl.LazyFrame:

@@ -13,19 +13,25 @@ from .render import console as make_console
 
 @app.command()
 def lookup(
-    code: str = typer.Argument(..., help="Chassis (model) code or frame number, e.g. DA63T, EBD-DA63T, DA63T-123456."),
+    code: str = typer.Argument(..., help="Chassis (model) code or frame number, e.g. DA63T, EBD-DA63T, DA63T-123456; "
+                                         "or a make, model and year, e.g. \"Honda Acty 2003\"."),
     make: Optional[str] = typer.Option(None, help="Make, when a code is shared, e.g. Suzuki."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
 ) -> None:
-    """Which model and generation a chassis code is, with specs; unverified values marked."""
+    """Which model and generation a chassis code is, with specs; unverified values marked. A text
+    that is no code is searched as make, model and year (forgiving spelling and case)."""
     from ..catalog import lookup as run
 
-    with fields_named(chassis="code"):
+    with fields_named(chassis="code", q="code"):
         m = run(code, make)
+        hits = _search(code, make) if not m.generations else []
     if as_json:
         from .render import print_json
 
-        print_json(m.as_dict())
+        print_json({**m.as_dict(), "matches": [h.as_dict() for h in hits]} if hits else m.as_dict())
+        return
+    if hits:
+        _show_hits(code, hits)
         return
     from rich.table import Table
 
@@ -54,6 +60,30 @@ def lookup(
             t.add_row(col, esc(v) + mark)
         console.print(t)
     console.print(f"[dim]{esc(m.as_dict()['build_date_note'])}[/dim]")
+
+
+def _search(text: str, make: str | None) -> list:
+    """Generations by make, model and year for a text that is no catalog code."""
+    from ..catalog.search import MAX_LENGTH, search
+
+    query = f"{make} {text}" if make else text
+    return search(query) if len(" ".join(query.split())) <= MAX_LENGTH else []
+
+
+def _show_hits(text: str, hits: list) -> None:
+    from rich.table import Table
+
+    console = make_console()
+    console.print(f"[bold]{esc(text)}[/bold]: no chassis code; {len(hits)} generation(s) by make, model and year")
+    t = Table(show_header=True)
+    for col in ("score", "generation", "chassis codes", "built", "why"):
+        t.add_column(col)
+    for h in hits:
+        d = h.as_dict()
+        t.add_row(f"{d['score']:g}", esc(d["label"]), esc(", ".join(d["chassis_codes"]) or "—"),
+                  esc(f"{d['production_start'] or '?'}..{d['production_end'] or 'current'}"), esc("; ".join(d["why"])))
+    console.print(t)
+    console.print("[dim]keicar lookup CODE shows a generation's specs.[/dim]")
 
 
 def _dates_line(label: str, d: dict | None) -> str:

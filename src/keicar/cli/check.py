@@ -67,6 +67,8 @@ def show(result: dict) -> None:
     colour = TONE_COLOUR.get(answer.tone, "bold")
     console.print(f"[{colour}]{esc(answer.tone_label)}:[/{colour}] [bold]{esc(answer.text)}[/bold]")
     console.print(f"[dim]In legal terms: {esc(result['verdict'])}[/dim]")
+    for warning in result["vehicle"].get("warnings", []):
+        console.print(f"[bold yellow]⚠ {esc(warning)}[/bold yellow]")
     kei, us = result["kei"], result.get("us")
     console.print(steps_table(
         f"Japan: kei standard in force when built (judged on {esc(_days(kei['judged_on']))})", kei["checks"]))

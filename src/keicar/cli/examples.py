@@ -12,7 +12,7 @@ EXAMPLES: dict[str, list[str]] = {
         "keicar check --built 1998-12..1999-03 --body truck --length-mm 3395 --width-mm 1475 --height-mm 1755-1800 --cc 657,658",
         "keicar check --example --state RI --registered 2024-05-31 --on 2026-11-24",
     ],
-    "lookup": ["keicar lookup EBD-DA63T-123456", "keicar lookup L40 --make Suzuki"],
+    "lookup": ["keicar lookup EBD-DA63T-123456", "keicar lookup L40 --make Suzuki", 'keicar lookup "Honda Acty 2003"'],
     "when": ["keicar when HA4", "keicar when DA63T --month-reading start"],
     "calendar": ["keicar calendar --month 2027-10", "keicar calendar --month 2027-10 --json"],
     "cost": [
@@ -27,6 +27,7 @@ EXAMPLES: dict[str, list[str]] = {
     "screen": [
         "keicar screen listings.csv --out screened.parquet --on 2026-11-24",
         "keicar screen listings.csv --out screened.csv --map 'Year Built=built' --units dimensions=cm",
+        "keicar screen dealer.csv --out screened.csv --map 'Chassis No.=chassis' --map 'Make=make' --map 'Model=model'",
     ],
     "sample": ["keicar sample --rows 100000 --out listings.parquet"],
     "serve": ["keicar serve", "keicar serve --port 8080"],

@@ -95,6 +95,17 @@ def lookup(code: str, make: str | None) -> dict[str, Any]:
     return run(code, make).as_dict()
 
 
+def search(q: str | None, n: str | None) -> dict[str, Any]:
+    """Generations by chassis code, frame number, or make, model and year, with forgiving
+    spelling (``keicar lookup TEXT``); ``n``: at most this many, 1 to 50 (default 10)."""
+    from ..catalog.search import search_answer
+
+    count = 10 if n in (None, "") else (int(n) if n.strip().isdecimal() else 0)
+    if not 1 <= count <= 50:
+        raise InputError("n", f"{n!r} is not a count of matches; give a whole number from 1 to 50")
+    return search_answer(q, count)
+
+
 def calendar(month: str, month_reading: str | None = None) -> dict[str, Any]:
     """The catalog generations whose first or last builds become importable in a month
     (``keicar calendar --json``)."""

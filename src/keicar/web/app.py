@@ -108,6 +108,7 @@ def _documented(model: type, status_413: bool = False) -> dict:
         out[413] = {"model": schemas.Error, "description": "The request body is over the size limit."}
     return out
 
+SEARCH_LENGTH = 100  # keicar.catalog.search.MAX_LENGTH (not imported: the app starts without the catalog)
 DATE_Q = Query(None, description="The date asked, YYYY-MM-DD (default: today).", max_length=64)
 
 
@@ -219,6 +220,14 @@ def create_app() -> FastAPI:
     def lookup(code: str = PathParam(..., max_length=64, description="e.g. DA63T, EBD-DA63T, DA63T-123456"),
                make: Optional[str] = Query(None, max_length=64, description="Make, when a code is shared")) -> JSON:
         return _answer(adapters.lookup(code, make))
+
+    @app.get("/v1/search", tags=["catalog"], responses=_documented(schemas.SearchAnswer),
+             summary="Find generations by chassis code, frame number, or make, model and year (forgiving spelling)")
+    def search(q: Optional[str] = Query(None, max_length=SEARCH_LENGTH,
+                                        description="e.g. DA63T, DA52T-123456, Carry, Honda Acty 2003"),
+               n: Optional[str] = Query(None, max_length=8,
+                                        description="At most this many matches, 1 to 50 (default 10), best first.")) -> JSON:
+        return _answer(adapters.search(q, n))
 
     @app.get("/v1/calendar/{month}", tags=["catalog"], responses=_documented(schemas.CalendarAnswer),
              summary="Model generations whose builds start or finish becoming importable in a month")

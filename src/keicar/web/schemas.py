@@ -99,6 +99,8 @@ class Vehicle(_Out):
     chassis: Optional[str] = None
     filled_from_catalog: Optional[list[str]] = None
     catalog: Optional[dict] = Field(None, description="With `chassis`: what the catalog filled in.")
+    warnings: Optional[list[str]] = Field(None, description="What contradicts the input, e.g. a build date "
+                                                            "outside the chassis code's production window.")
 
 
 class Kei(_Out):
@@ -329,10 +331,31 @@ class LookupAnswer(Versions):
     code: str
     prefix_stripped: Optional[str]
     serial_stripped: Optional[str]
+    suffix_stripped: Optional[str] = None
     found: bool
     generations: list[Generation]
     suggestions: list[str]
     build_date_note: str
+
+
+class SearchMatch(_Out):
+    make: str
+    model: str
+    generation: Optional[str]
+    label: str = Field(description="Make, model and generation, as people read them.")
+    chassis_codes: list[str]
+    code: Optional[str] = Field(description="The chassis code the text is, when it is one.")
+    production_start: Optional[str]
+    production_end: Optional[str]
+    body: list[str] = Field(description="keicar bodies: passenger, truck, van.")
+    score: float = Field(description="0-100: how well the text matches (100: the code, or every name exact).")
+    why: list[str] = Field(description="What matched: the code, the make, the model, the year.")
+
+
+class SearchAnswer(Versions):
+    query: str
+    count: int
+    matches: list[SearchMatch]
 
 
 class Builds(_Out):
