@@ -7,8 +7,8 @@ CASES = Path(__file__).parent / "cases"
 
 
 def state_cases() -> list[dict]:
-    """Every case of ``states.yaml`` and of the per-state files ``us/states/XX.yaml``."""
-    files = ["states.yaml"] + [str(f.relative_to(CASES)) for f in sorted((CASES / "us" / "states").glob("*.yaml"))]
+    """Every case of the state files ``us/states/*.yaml`` (one per state, and ``across.yaml``)."""
+    files = [str(f.relative_to(CASES)) for f in sorted((CASES / "us" / "states").glob("*.yaml"))]
     return [c for name in files for c in load_cases(name)]
 
 

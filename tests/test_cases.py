@@ -13,9 +13,9 @@ from keicar.rules.registry import registry
 from keicar.answers.state import resolve_registered, resolve_state
 from keicar.inputs.vehicle import InputError, make_vehicle
 
-GOOD = (load_cases("japan_eras.yaml") + load_cases("us_federal.yaml") + load_cases("sets.yaml") + state_cases()
-        + load_cases("us/papers.yaml"))
-BAD = load_cases("bad_input.yaml")
+GOOD = (load_cases("jp/kei.yaml") + load_cases("us/federal/import.yaml") + load_cases("inputs/sets.yaml") + state_cases()
+        + load_cases("us/federal/papers.yaml"))
+BAD = load_cases("inputs/bad_input.yaml")
 
 
 def run(case):

@@ -77,7 +77,7 @@ def test_failed_limit_is_marked_in_the_table():
     assert "In legal terms: Not kei" in r.stdout
 
 
-BAD = load_cases("bad_input.yaml")
+BAD = load_cases("inputs/bad_input.yaml")
 
 
 @pytest.mark.parametrize("case", BAD[:6] + BAD[-3:], ids=[c["name"] for c in BAD[:6] + BAD[-3:]])

@@ -12,8 +12,8 @@ from keicar.engine.variables import trace
 from keicar.rules.registry import registry
 from keicar.inputs.vehicle import InputError
 
-GOOD = load_cases("cost.yaml")
-BAD = load_cases("cost_bad_input.yaml")
+GOOD = load_cases("us/federal/customs.yaml")
+BAD = load_cases("inputs/cost_bad_input.yaml")
 TODAY = dt.date(2026, 11, 24)
 LAW = default_law()
 REGISTRY = registry(LAW)

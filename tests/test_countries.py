@@ -1,4 +1,4 @@
-"""keicar check --country: boundary dates of each country's import rule (tests/cases/countries.yaml)."""
+"""keicar check --country: boundary dates of each country's import rule (tests/cases/intl/countries.yaml)."""
 
 import pytest
 
@@ -6,7 +6,7 @@ from conftest import assert_expected, load_cases
 from keicar.answers.countries import check_country
 from keicar.inputs.vehicle import InputError, make_vehicle
 
-CASES = load_cases("countries.yaml")
+CASES = load_cases("intl/countries.yaml")
 GOOD = [c for c in CASES if "error" not in c]
 BAD = [c for c in CASES if "error" in c]
 

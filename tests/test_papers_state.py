@@ -1,6 +1,6 @@
 """`keicar papers --state` and ``papers.for_vehicle(state=...)``: the state steps follow the
 state's status on the date asked, with the citation of that status (the registry variable
-papers.required; its YAML cases are tests/cases/us/papers.yaml)."""
+papers.required; its YAML cases are tests/cases/us/federal/papers.yaml)."""
 
 import datetime as dt
 import json

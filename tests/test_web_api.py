@@ -19,8 +19,8 @@ def make_date(text):
     return parse_date("on", text)
 from keicar.web.app import MAX_BODY_BYTES, STATIC, create_app
 
-GOOD = load_cases("japan_eras.yaml") + load_cases("us_federal.yaml") + state_cases()
-BAD = load_cases("bad_input.yaml")
+GOOD = load_cases("jp/kei.yaml") + load_cases("us/federal/import.yaml") + state_cases()
+BAD = load_cases("inputs/bad_input.yaml")
 TRUCK = dict(built="1999-05", body="truck", length_mm=3395, width_mm=1475, height_mm=1765, cc=658)
 
 

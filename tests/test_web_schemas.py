@@ -82,7 +82,7 @@ def test_every_state_on_every_date_serializes_and_conforms(client, openapi):
 
 def test_check_answers_conform(client, openapi):
     answers = []
-    for case in load_cases("japan_eras.yaml") + load_cases("us_federal.yaml") + state_cases():
+    for case in load_cases("jp/kei.yaml") + load_cases("us/federal/import.yaml") + state_cases():
         body = {**case["input"], **{k: norm(case[k]) for k in ("on", "month_reading", "state", "registered", "country")
                                     if case.get(k) is not None}}
         answers.append(client.post("/v1/check", json=body))
