@@ -85,29 +85,52 @@ def parse_month(field: str, raw: Any) -> tuple[dt.date, dt.date]:
 
 
 def parse_built(raw: Any, field: str = "built") -> tuple[dt.date, dt.date, str]:
-    """(first possible day, last possible day, precision) of a build date."""
+    """(first possible day, last possible day, precision: day, month or year) of a build date,
+    in any form ``keicar.inputs.formats`` reads (1999-05, 1999/05, Feb-1999, 1999, H11/5...)."""
+    from .inputs.formats import FormatError, date_window
+
     if isinstance(raw, dt.date):
         return parse_date(field, raw), raw, "day"
-    text = str(raw).strip()
-    if _MONTH.match(text):
-        return (*parse_month(field, text), "month")
-    if _DAY.match(text):
-        d = parse_date(field, text)
-        return d, d, "day"
-    raise InputError(field, f"{raw!r} is not a build date; use YYYY-MM-DD or YYYY-MM")
+    try:
+        first, last, precision = date_window(str(raw))
+    except FormatError as exc:
+        raise InputError(field, str(exc)) from None
+    if not (DATES[0].year <= first.year and last.year <= DATES[1].year):
+        raise _outside(field, raw, month=precision != "day")
+    return first, last, precision
+
+
+def read_amount(field: str, raw: Any) -> float:
+    """A number, or text holding one with its unit or currency (``3,395 mm``, ``0.66L``,
+    ``¥1,010,000``: ``keicar.inputs.formats``), in the field's unit. No range check."""
+    from .inputs.formats import FormatError, quantity
+
+    if isinstance(raw, str):
+        try:
+            return quantity(raw, field)
+        except FormatError as exc:
+            raise InputError(field, str(exc)) from None
+    try:
+        return float(raw)
+    except (TypeError, ValueError):
+        raise InputError(field, f"{raw!r} is not a number") from None
 
 
 def parse_number(field: str, raw: Any) -> float | None:
-    if raw is None or raw == "":
+    """A measure (``read_amount``) within the field's plausible range; blank is None."""
+    if raw is None or (isinstance(raw, str) and raw.strip() == ""):
         return None
-    try:
-        value = float(raw)
-    except (TypeError, ValueError):
-        raise InputError(field, f"{raw!r} is not a number") from None
+    value = read_amount(field, raw)
     lo, hi, unit = BOUNDS[field]
     if not lo <= value <= hi:
-        raise InputError(field, f"{raw} {unit} is outside the plausible range {lo:g}–{hi:g} {unit}")
+        shown = _number_text(value) if isinstance(raw, str) else raw
+        raise InputError(field, f"{shown} {unit} is outside the plausible range {lo:g}–{hi:g} {unit}")
     return int(value) if value.is_integer() else value
+
+
+def _number_text(x: float) -> str:
+    """3395.0 -> '3395', as a person writes it."""
+    return str(int(x)) if x == x and x not in (float("inf"), float("-inf")) and x.is_integer() else str(x)
 
 
 @dataclass
@@ -131,6 +154,8 @@ class Vehicle:
     def built(self) -> str:
         if self.built_precision == "month":
             return self.built_start.strftime("%Y-%m")
+        if self.built_precision == "year":
+            return str(self.built_start.year)
         return self.built_start.isoformat()
 
     def row(self) -> dict[str, Any]:
@@ -180,9 +205,12 @@ def make_vehicle(
         raise InputError("built", f"{built} is in the future (today is {today})")
     if body is None or str(body).strip() == "":
         raise InputError("body", f"missing; accepted: {', '.join(BODIES)}")
-    body = str(body).strip().lower()
-    if body not in BODIES:
-        raise InputError("body", f"{body!r} is not a body type; accepted: {', '.join(BODIES)}")
+    from .inputs.formats import FormatError, body as body_of
+
+    try:
+        body = body_of(str(body))
+    except FormatError as exc:
+        raise InputError("body", str(exc)) from None
     if stroke is None or stroke == "":
         stroke_v = 4
     else:
