@@ -301,7 +301,7 @@ def _formats_said(field: str, fn: Callable[..., object], *args: object) -> objec
     if args[0] is None:  # (reasons are worded for every rejected row; this one is not at fault)
         return None
     try:
-        return fn(*args)
+        return fn(str(args[0]), *args[1:])  # (a body column of numbers is read as text)
     except FormatError as exc:
         raise InputError(field, str(exc)) from None
 
