@@ -162,11 +162,13 @@ def _built(p: Plan, dtype: pl.DataType, on: dt.date, today: dt.date) -> None:
         missing = raw.is_null()
         checks = []
     else:  # any form keicar.inputs.formats reads; the reason from the one-value parser
-        from ..inputs.formats import date_window_exprs
+        from ..inputs.formats import date_window_struct
         from ..vehicle import parse_built
 
         text = raw.cast(pl.String)
-        p.shape[start], p.shape[end] = date_window_exprs(text)
+        p.text[P + "built_window"] = date_window_struct(text)  # parsed once, then its two fields
+        p.shape[start] = pl.col(P + "built_window").struct.field("first")
+        p.shape[end] = pl.col(P + "built_window").struct.field("last")
         p.parsed[P + "built_missing"] = text.is_null() | (
             pl.when(pl.col(start).is_null()).then(text).str.strip_chars() == "")
         missing = pl.col(P + "built_missing")

@@ -314,8 +314,11 @@ def _date_windows(s: pl.Series) -> pl.Series:
     last = df.select(pl.coalesce("d", pl.col("m").dt.month_end())).to_series()
     todo = (first.is_null() & df["t"].is_not_null()).arg_true()
     if len(todo):
-        a, b = _date_grammar(df["t"].gather(todo))
-        first, last = _scatter(first, todo, a), _scatter(last, todo, b)
+        rest = df["t"].gather(todo)
+        seen = rest.unique()  # listings repeat their values: each one is parsed once
+        a, b = _date_grammar(seen)
+        first = _scatter(first, todo, rest.replace_strict(seen, a, default=None, return_dtype=pl.Date))
+        last = _scatter(last, todo, rest.replace_strict(seen, b, default=None, return_dtype=pl.Date))
     return pl.struct(first.alias("first"), last.alias("last"), eager=True)
 
 
@@ -352,11 +355,18 @@ def _date_grammar(s: pl.Series) -> tuple[pl.Series, pl.Series]:
             g.select(pl.when("ok").then("last")).to_series())
 
 
+def date_window_struct(text: pl.Expr) -> pl.Expr:
+    """A struct ``{first, last}`` per build date as written, null fields where ``date_window``
+    raises. ISO days and months are one cast; the grammar ``DATE`` runs on the other rows only,
+    once per distinct value."""
+    return text.map_batches(_date_windows, return_dtype=pl.Struct({"first": pl.Date, "last": pl.Date}),
+                            is_elementwise=True)
+
+
 def date_window_exprs(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    """(first day, last day) of a column of build dates as written, null where ``date_window``
-    raises. ISO days and months are one cast; the grammar ``DATE`` runs on the other rows only."""
-    w = text.map_batches(_date_windows, return_dtype=pl.Struct({"first": pl.Date, "last": pl.Date}),
-                         is_elementwise=True)
+    """(first day, last day) of ``date_window_struct`` (a table with both can parse once:
+    ``keicar.batch.validate``)."""
+    w = date_window_struct(text)
     return w.struct.field("first"), w.struct.field("last")
 
 
@@ -369,7 +379,9 @@ def _quantities(s: pl.Series, field: str, factor: float) -> pl.Series:
     if not len(todo):
         return fast
     f = pl.col
-    g = pl.DataFrame({"t": s.cast(pl.String).gather(todo)}).select(
+    rest = s.cast(pl.String).gather(todo)
+    seen = rest.unique()  # listings repeat their values: each one is parsed once
+    g = pl.DataFrame({"t": seen}).select(
         f("t").str.strip_chars().str.replace_many(_FULLWIDTH, _ASCII).str.extract_groups(QUANTITY)
         .alias("g")).unnest("g")
     table = {"\x00": factor, **{f"{p}\x00{u}": v for (p, u), v in units(field).items()}}
@@ -379,7 +391,7 @@ def _quantities(s: pl.Series, field: str, factor: float) -> pl.Series:
         .replace_strict(list(table), list(table.values()), default=None, return_dtype=pl.Float64),
         number=f("num").str.replace_all(",", "", literal=True).cast(pl.Float64, strict=False))
     slow = g.select(pl.when(f("scale") == 1).then("number").otherwise((f("number") * f("scale")).round(6)))
-    return _scatter(fast, todo, slow.to_series())
+    return _scatter(fast, todo, rest.replace_strict(seen, slow.to_series(), default=None, return_dtype=pl.Float64))
 
 
 def quantity_expr(text: pl.Expr, field: str, factor: float = 1.0) -> pl.Expr:
@@ -390,13 +402,23 @@ def quantity_expr(text: pl.Expr, field: str, factor: float = 1.0) -> pl.Expr:
                             is_elementwise=True)
 
 
-def body_expr(text: pl.Expr) -> pl.Expr:
-    """keicar's body for a column of bodies as written (String), null where ``body`` raises."""
+def _bodies(s: pl.Series) -> pl.Series:
+    """body_expr on one batch: keicar's own names as they are, the table for the rest."""
     from ..vehicle import BODIES
 
-    fast = pl.when(text.is_in(BODIES)).then(text)
-    rest = pl.when(fast.is_null()).then(text)
-    norm = rest.str.to_lowercase().str.replace_all(r"[\s_-]+", " ").str.strip_chars()
-    table = {w: s.body for w, s in body_table().items() if s.body}
-    return pl.coalesce(fast, norm.replace_strict(list(table), list(table.values()), default=None,
-                                                 return_dtype=pl.String))
+    s = s.cast(pl.String)
+    fast = pl.select(pl.when(s.is_in(BODIES)).then(s)).to_series()
+    todo = (fast.is_null() & s.is_not_null()).arg_true()
+    if not len(todo):
+        return fast
+    rest = s.gather(todo)
+    seen = rest.unique()
+    norm = seen.str.to_lowercase().str.replace_all(r"[\s_-]+", " ").str.strip_chars()
+    table = {w: syn.body for w, syn in body_table().items() if syn.body}
+    found = norm.replace_strict(list(table), list(table.values()), default=None, return_dtype=pl.String)
+    return _scatter(fast, todo, rest.replace_strict(seen, found, default=None, return_dtype=pl.String))
+
+
+def body_expr(text: pl.Expr) -> pl.Expr:
+    """keicar's body for a column of bodies as written (String), null where ``body`` raises."""
+    return text.map_batches(_bodies, return_dtype=pl.String, is_elementwise=True)
