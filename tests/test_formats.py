@@ -226,3 +226,37 @@ def test_one_value_and_column_agree(values, field, factor):
         want = _one(F.quantity, v, field, factor)
         assert (q is None) == (want is None) and (q is None or q == pytest.approx(want)), (v, field)
         assert b == _one(F.body, v), v
+
+
+def test_screen_reads_dealer_forms_and_says_why_it_refuses(tmp_path):
+    """A dealer's file through keicar screen: the forms above are read as check reads them;
+    the ambiguous ones are rejects with the one-value parser's reason."""
+    from keicar.batch.run import screen_file
+
+    good = {"built": ["H11/2", "Feb-1999", "1999", "02/1999", "平成11年2月", "1999-02"],
+            "body": ["Kei Truck", "dump", "mini truck", "truck", "軽トラ", "Truck"],
+            "length_mm": ["3,395 mm", "3395mm", "3.395 m", "3395", "3,395", " 3395 "]}
+    bad = [("built", "02/03/1999", "built: '02/03/1999' is not a build date: the day and the month could be"),
+           ("built", "99", "built: '99' is not a build date: a two-digit year"),
+           ("built", "H31/5", "built: 'H31/5' is outside the Heisei era"),
+           ("body", "kei", "body: 'kei' is not a body type: kei is a size class"),
+           ("body", "bus", "body: 'bus' is not a body type; accepted: passenger, truck, van, or a synonym"),
+           ("length_mm", "3395 kg", "length_mm: '3395 kg': kg is not a unit for length_mm"),
+           ("cc", "660 kg", "cc: '660 kg': kg is not a unit for cc")]
+    rows = [{"built": good["built"][i], "body": good["body"][i], "length_mm": good["length_mm"][i],
+             "width_mm": "1,475", "height_mm": "1765", "cc": "0.66L"} for i in range(6)]
+    for field, value, _ in bad:
+        rows.append({**rows[0], field: value})
+    pl.DataFrame(rows).write_csv(tmp_path / "in.csv")
+    counts = screen_file(tmp_path / "in.csv", tmp_path / "out.csv", on=D(2026, 11, 24), today=D(2026, 11, 30))
+    assert (counts.written, counts.rejected) == (6, len(bad))
+    out = pl.read_csv(tmp_path / "out.csv", infer_schema=False)
+    one = make_vehicle(**rows[0], today=D(2026, 11, 30))
+    assert out["body"].unique().to_list() == ["truck"] and out["cc"].cast(pl.Float64).unique().to_list() == [660]
+    assert out["length_mm"].cast(pl.Float64).unique().to_list() == [one.length_mm]
+    assert out.filter(pl.col("row") == "3")["built_start"].item() == "1999-01-01"
+    assert out.filter(pl.col("row") == "3")["built_end"].item() == "1999-12-31"
+    assert out.filter(pl.col("row") == "1")["built_end"].item() == one.built_end.isoformat() == "1999-02-28"
+    reasons = pl.read_csv(tmp_path / "out.rejects.csv", infer_schema=False).sort(pl.col("row").cast(pl.Int64))
+    for (field, value, why), (f, reason) in zip(bad, reasons.select("field", "reason").iter_rows()):
+        assert f == field and reason.startswith(why), (value, reason)
