@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from keicar.inputs import formats as F
-from keicar.vehicle import InputError, make_vehicle, parse_built, parse_number
+from keicar.inputs.vehicle import InputError, make_vehicle, parse_built, parse_number
 
 D = dt.date
 

@@ -87,7 +87,7 @@ def parse_month(field: str, raw: Any) -> tuple[dt.date, dt.date]:
 def parse_built(raw: Any, field: str = "built") -> tuple[dt.date, dt.date, str]:
     """(first possible day, last possible day, precision: day, month or year) of a build date,
     in any form ``keicar.inputs.formats`` reads (1999-05, 1999/05, Feb-1999, 1999, H11/5...)."""
-    from .inputs.formats import FormatError, date_window
+    from keicar.inputs.formats import FormatError, date_window
 
     if isinstance(raw, dt.date):
         return parse_date(field, raw), raw, "day"
@@ -103,7 +103,7 @@ def parse_built(raw: Any, field: str = "built") -> tuple[dt.date, dt.date, str]:
 def read_amount(field: str, raw: Any) -> float:
     """A number, or text holding one with its unit or currency (``3,395 mm``, ``0.66L``,
     ``¥1,010,000``: ``keicar.inputs.formats``), in the field's unit. No range check."""
-    from .inputs.formats import FormatError, quantity
+    from keicar.inputs.formats import FormatError, quantity
 
     if isinstance(raw, str):
         try:
@@ -205,7 +205,7 @@ def make_vehicle(
         raise InputError("built", f"{built} is in the future (today is {today})")
     if body is None or str(body).strip() == "":
         raise InputError("body", f"missing; accepted: {', '.join(BODIES)}")
-    from .inputs.formats import FormatError, body as body_of
+    from keicar.inputs.formats import FormatError, body as body_of
 
     try:
         body = body_of(str(body))

@@ -287,7 +287,7 @@ def body(raw: str) -> str:
 @cache
 def accepted_bodies() -> str:
     """The accepted bodies, for a reason: keicar's three and where the synonyms are listed."""
-    from ..vehicle import BODIES
+    from keicar.inputs.vehicle import BODIES
 
     return f"{', '.join(BODIES)}, or a synonym such as kei truck, mini truck, dump, panel van (docs/formats.md)"
 
@@ -404,7 +404,7 @@ def quantity_expr(text: pl.Expr, field: str, factor: float = 1.0) -> pl.Expr:
 
 def _bodies(s: pl.Series) -> pl.Series:
     """body_expr on one batch: keicar's own names as they are, the table for the rest."""
-    from ..vehicle import BODIES
+    from keicar.inputs.vehicle import BODIES
 
     s = s.cast(pl.String)
     fast = pl.select(pl.when(s.is_in(BODIES)).then(s)).to_series()
