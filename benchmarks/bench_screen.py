@@ -16,11 +16,16 @@ With ``--catalog-fill``: the cost of the catalog fill (the sample's ``chassis``,
 ``model`` columns normalised, resolved and joined: ``keicar.batch.catalog_fill``), as the
 ratio of the screen of the sample to the screen of the same file without those three
 columns, end to end and in memory, measured in the same run.
+``--variants text dealer`` repeats the file-level figures (floor, screen, validation) on the
+same rows written as text: ``text`` (every column a string in the plain form: ISO dates, plain
+numbers), ``dealer`` (as dealers write them: ``1999/02``, ``02/1999``, ``Feb-1999``, ``1999``,
+``H11/2``; ``3,395 mm``, ``660cc``; ``Kei Truck``; keicar.inputs.formats).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -45,6 +50,39 @@ lf.select([pl.col(c).str.len_bytes().sum() if cols[c] == pl.String else pl.col(c
 """
 
 
+def variant(src: Path, kind: str) -> Path:
+    """The sample's rows written as ``kind`` (text or dealer), beside it."""
+    dst = src.with_name(f"{src.stem}-{kind}.parquet")
+    if dst.exists():
+        return dst
+    lf = pl.scan_parquet(src)
+    nums = ("length_mm", "width_mm", "height_mm", "cc", "ev_kw")
+    text = [pl.col(c).cast(pl.Int64 if c != "ev_kw" else pl.Float64).cast(pl.String) for c in nums]
+    lf = lf.with_columns(*text, pl.col("stroke").cast(pl.String))
+    if kind == "dealer":
+        day = pl.col("built").str.to_date("%Y-%m-%d", strict=False)
+        month = pl.coalesce(day, pl.col("built").str.to_date("%Y-%m", strict=False))
+        y, m = month.dt.year(), month.dt.month().cast(pl.String)
+        era = (pl.when(month >= dt.date(2019, 5, 1)).then(pl.format("R{}/{}", y - 2018, m))
+               .when(month >= dt.date(1989, 2, 1)).then(pl.format("H{}/{}", y - 1988, m))
+               .otherwise(pl.format("S{}/{}", y - 1925, m)))
+        pick = pl.col("listing_id") % 7
+        built = (pl.when(month.is_null()).then(pl.col("built"))
+                 .when(pick == 0).then(month.dt.strftime("%Y/%m"))
+                 .when(pick == 1).then(month.dt.strftime("%m/%Y"))
+                 .when(pick == 2).then(month.dt.strftime("%b-%Y"))
+                 .when(pick == 3).then(era)
+                 .when(pick == 4).then(y.cast(pl.String))
+                 .otherwise(pl.col("built")))
+        body = pl.col("body").replace({"truck": "Kei Truck", "van": "panel van", "passenger": "Passenger"})
+        comma = lambda c: pl.when(pl.col(c).str.len_bytes() == 4).then(  # noqa: E731
+            pl.col(c).str.slice(0, 1) + "," + pl.col(c).str.slice(1)).otherwise(pl.col(c))
+        lf = lf.with_columns(built=built, body=body, length_mm=comma("length_mm") + " mm",
+                             width_mm=comma("width_mm") + "mm", cc=pl.col("cc") + "cc")
+    lf.sink_parquet(dst)
+    return dst
+
+
 def timed(argv: list[str]) -> tuple[float, float]:
     """(seconds, peak RSS in MiB) of a child process, from /usr/bin/time."""
     t = time.perf_counter()
@@ -60,6 +98,7 @@ def main() -> None:
     ap.add_argument("--json", type=Path)
     ap.add_argument("--catalog-fill", action="store_true",
                     help="also screen the file without its chassis, make and model columns: the fill's cost as ratios")
+    ap.add_argument("--variants", nargs="*", default=[], choices=["text", "dealer"])
     args = ap.parse_args()
     args.dir.mkdir(parents=True, exist_ok=True)
     keicar = str(Path(sys.executable).with_name("keicar"))
@@ -107,6 +146,22 @@ def main() -> None:
             res.update(catalog_fill_cost(src, keicar, args.dir, n))
         results.append(res)
         print(json.dumps(res), flush=True)
+        for kind in args.variants:  # the same rows written as text: file-level figures and validation
+            path = variant(src, kind)
+            f_s, _ = timed([sys.executable, "-c", FLOOR, str(path)])
+            s_s, s_mib = timed([keicar, "screen", str(path), "--out", str(args.dir / "out.parquet"), "--on", ON])
+            row = {"rows": n, "variant": kind, "floor_s": round(f_s, 2), "screen_s": round(s_s, 2),
+                   "screen_rows_per_s": round(n / s_s), "screen_vs_floor": round(s_s / f_s, 1),
+                   "screen_peak_mib": round(s_mib)}
+            if n <= 20_000_000:
+                df = pl.read_parquet(path).with_row_index("row", offset=1)
+                job = Job.make(df.drop("row").schema, on=ON)
+                t = time.perf_counter()
+                job.checked(df.lazy()).collect()
+                row["validate_rows_per_s"] = round(n / (time.perf_counter() - t))
+                del df
+            results.append(row)
+            print(json.dumps(row), flush=True)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
 

@@ -267,7 +267,7 @@ def screen_frame(frame, on: Any = None, month_reading: str | None = None, law: L
     if "built_start" not in schema or "built_end" not in schema:
         if "built" not in schema:
             raise InputError("built", "the table has no 'built' column (nor 'built_start' and 'built_end')")
-        from .batch.validate import built_range
+        from keicar.inputs.formats import built_range
 
         start, end = built_range(pl.col("built"), schema["built"])
         temp("built_start", start)

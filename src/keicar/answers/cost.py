@@ -26,7 +26,7 @@ from keicar.engine.variables import trace
 from keicar.engine.variables import read_records
 from keicar.rules.us import customs as C
 from keicar.rules.registry import registry
-from keicar.inputs.vehicle import BODIES, InputError, parse_built, parse_date
+from keicar.inputs.vehicle import BODIES, InputError, parse_built, parse_date, read_amount
 
 MODES = ("ocean", "air")
 MAX_USD = 10_000_000  # input sanity (a typo guard), not law
@@ -39,10 +39,7 @@ def money(field: str, raw: Any, required: bool = False, limit: float = MAX_USD) 
         if required:
             raise InputError(field, "missing; give an amount in US dollars")
         return None
-    try:
-        v = float(raw)
-    except (TypeError, ValueError):
-        raise InputError(field, f"{raw!r} is not a number") from None
+    v = read_amount(field, raw)  # '¥1,010,000', '$4,500' (keicar.inputs.formats)
     if v != v or v < 0:
         raise InputError(field, f"{raw} is negative or not a number; give an amount of 0 or more")
     if v > limit:
@@ -113,9 +110,12 @@ def landed_cost(*, body: Any = None, built: Any = None, price_usd: Any = None, p
     today = today or dt.date.today()
     if body in (None, ""):
         raise InputError("body", f"missing; accepted: {', '.join(BODIES)}")
-    body = str(body).strip().lower()
-    if body not in BODIES:
-        raise InputError("body", f"{body!r} is not a body type; accepted: {', '.join(BODIES)}")
+    from keicar.inputs.formats import FormatError, body as body_of
+
+    try:
+        body = body_of(str(body))
+    except FormatError as exc:
+        raise InputError("body", str(exc)) from None
     if built in (None, ""):
         raise InputError("built", "missing; give the build date as YYYY-MM-DD or YYYY-MM")
     b_start, b_end, precision = parse_built(built)
@@ -232,7 +232,8 @@ def landed_cost(*, body: Any = None, built: Any = None, price_usd: Any = None, p
         "law_version": law.version,
         "input": {"body": body, "built": built if isinstance(built, str) else b_start.isoformat(),
                   "built_precision": precision, "mode": mode, "price_usd": _round(price),
-                  "price_jpy": _round(float(price_jpy)) if price_jpy not in (None, "") else None,
+                  "price_jpy": _round(money("price_jpy", price_jpy, limit=float("inf")))
+                  if price_jpy not in (None, "") else None,
                   "fx_jpy_per_usd": fx},
         "customs_value": {"amount_usd": _round(value), "includes": ["price paid for the vehicle"],
                           "excludes": ["international freight", "insurance"] if value == price else [],

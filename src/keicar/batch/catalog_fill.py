@@ -103,7 +103,7 @@ class CatalogFill:
         model as text, and for a row searched by make and model its build window widened to
         whole months (the catalog's production windows are whole months: the overlap is the
         same, and the keys to resolve fewer)."""
-        from .validate import built_range
+        from keicar.inputs.formats import built_range
 
         none = pl.lit(None, dtype=pl.String)
         have = raw.columns
@@ -193,7 +193,7 @@ def attach(p: Any, schema: pl.Schema) -> None:
     """Add the fill to a ``validate.Plan`` (after its parse and checks are planned): the
     join, the values filled where the row gives none, the reasons a needed value cannot be
     filled (first, as ``check --chassis`` refuses before it validates), the output columns."""
-    from .validate import P, Check
+    from .columns import WORKING as P, Check
 
     keys = {f: p.source[f] for f in (CHASSIS, MAKE, MODEL, BUILT) if f in p.source}
     cf = CatalogFill(keys, built_dtype=schema[p.source[BUILT]])
@@ -202,7 +202,7 @@ def attach(p: Any, schema: pl.Schema) -> None:
     for f in FIELDS:
         value = pl.col(C + f)
         fill = missing[f] & value.is_not_null()
-        stage = p.text if f == BODY else p.parsed
+        stage = p.parsed
         own = stage.get(P + f, pl.lit(None, dtype=_TYPES[f]))
         stage[P + f] = pl.when(fill).then(value).otherwise(own)
         p.parsed[C + "filled_" + f] = fill

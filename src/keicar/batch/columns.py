@@ -5,6 +5,13 @@ Unit factors are definitions of the units (1 in = 25.4 mm exactly), not law.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    import polars as pl
+
+from keicar.inputs.formats import UNITS
 from keicar.inputs.vehicle import BOUNDS, InputError
 
 #: The columns the screen reads (``state`` is optional).
@@ -39,12 +46,6 @@ REASON = "reason"
 WORKING = "__keicar_"
 
 #: field -> {unit: factor to the unit the rules read (BOUNDS)}
-UNITS: dict[str, dict[str, float]] = {
-    **{f: {"mm": 1.0, "cm": 10.0, "m": 1000.0, "in": 25.4, "ft": 304.8}
-       for f in ("length_mm", "width_mm", "height_mm")},
-    "cc": {"cc": 1.0, "l": 1000.0, "ci": 16.387064},
-    "ev_kw": {"kw": 1.0, "hp": 0.74569987158227022, "ps": 0.73549875},
-}
 _FIELD_ALIASES = {"length": ["length_mm"], "width": ["width_mm"], "height": ["height_mm"],
                   "dimensions": ["length_mm", "width_mm", "height_mm"],
                   "displacement": ["cc"], "ev": ["ev_kw"], "power": ["ev_kw"]}
@@ -119,3 +120,11 @@ def parse_units(items: list[str] | None) -> dict[str, float]:
                 raise InputError("units", f"{unit!r} is not a unit for {f}; accepted: {', '.join(table)}")
             factors[f] = table[unit.lower()]
     return factors
+
+
+@dataclass
+class Check:
+    """One check of an input column in the batch screen (keicar.batch.validate)."""
+    field: str
+    failed: pl.Expr                       # True where this check fails (null counts as passing)
+    reason: Callable[[], pl.Expr]         # the message, made only for rejected rows

@@ -99,7 +99,7 @@ def chunk(rng: np.random.Generator, gens: pl.DataFrame, codes: list[str], first_
         pl.col("day").dt.strftime("%Y-%m-%d"))
     year = pl.col("day").dt.year().cast(pl.String)
     future = str(today.year + 1 + int(rng.integers(0, 5)))
-    built = (pl.when(kind["date_format"]).then(pl.col("day").dt.strftime("%Y/%m/%d"))
+    built = (pl.when(kind["date_format"]).then(pl.col("day").dt.strftime("%d.%m.%Y"))
              .when(kind["impossible_date"]).then(year + "-02-30")
              .when(kind["month_13"]).then(year + "-13")
              .when(kind["too_old"]).then(pl.lit(f"{EARLIEST_BUILD.year - 1}-06"))
@@ -131,7 +131,7 @@ def chunk(rng: np.random.Generator, gens: pl.DataFrame, codes: list[str], first_
             pl.col("stroke").cast(pl.String), pl.col("ev_kw").cast(pl.String),
         ).with_columns(
             pl.when(pl.Series(bad == BAD_KINDS.index("unparsable_number")))
-            .then(pl.col("length_mm").str.slice(0, 1) + "," + pl.col("length_mm").str.slice(1))
+            .then(pl.col("length_mm").str.slice(0, 2) + "," + pl.col("length_mm").str.slice(2))
             .otherwise(pl.col("length_mm")).alias("length_mm"))
     else:  # in Parquet the unparsable kind becomes a missing length
         df = df.with_columns(pl.when(pl.Series(bad == BAD_KINDS.index("unparsable_number")))

@@ -17,13 +17,12 @@ from typing import Callable
 import polars as pl
 
 from keicar.inputs.vehicle import BODIES, BOUNDS, EARLIEST_BUILD, STROKES, InputError
-from .columns import (BODY, BUILT, CHASSIS, FIELD, MAKE, MODE, MODEL, MONEY, NUMBERS, ON, PRICE, PRICE_JPY,
+from .columns import (Check, BODY, BUILT, CHASSIS, FIELD, MAKE, MODE, MODEL, MONEY, NUMBERS, ON, PRICE, PRICE_JPY,
                       REASON, REGISTERED, REQUIRED, ROW, STATE, STROKE, WORKING, names)
 
 P = WORKING  # prefix of the working columns (parsed values, fail code)
 BAD = P + "bad"
 _DAY = r"^\d{4}-\d{2}-\d{2}$"
-_MONTH = r"^\d{4}-\d{2}$"
 _ACCEPTED_BODIES = ", ".join(BODIES)
 _ACCEPTED_STROKES = " or ".join(str(s) for s in STROKES)
 
@@ -39,13 +38,6 @@ def _quoted(e: pl.Expr) -> pl.Expr:
 
 def _g(num: float) -> str:
     return f"{num:g}"
-
-
-@dataclass
-class Check:
-    field: str
-    failed: pl.Expr                       # True where this check fails (null counts as passing)
-    reason: Callable[[], pl.Expr]         # the message, made only for rejected rows
 
 
 @dataclass
@@ -169,31 +161,18 @@ def _built(p: Plan, dtype: pl.DataType, on: dt.date, today: dt.date) -> None:
         p.parsed[end] = raw.cast(pl.Date)
         missing = raw.is_null()
         checks = []
-    else:
-        text = pl.col(P + "t_built")
-        is_day, is_month = pl.col(P + "is_day"), pl.col(P + "is_month")
-        day = pl.when(is_day).then(pl.col(P + "day"))
-        month = pl.when(is_month).then(pl.col(P + "month"))
-        p.text[P + "t_built"] = _text(col)
-        p.shape.update({
-            P + "is_day": text.str.contains(_DAY),
-            P + "is_month": (text.str.len_bytes() == 7) & text.str.contains(_MONTH),
-            P + "day": _day(text),
-            P + "month": _month(text),
-            P + "month_no": text.str.slice(5, 2).cast(pl.Int32, strict=False),
-            P + "built_missing": text.is_null() | (text == ""),
-        })
-        p.parsed.update({start: pl.coalesce(day, month), end: pl.coalesce(day, month.dt.month_end())})
-        month_no = pl.col(P + "month_no")
+    else:  # any form keicar.inputs.formats reads; the reason from the one-value parser
+        from ..inputs.formats import date_window_struct
+        from keicar.inputs.vehicle import parse_built
+
+        text = raw.cast(pl.String)
+        p.text[P + "built_window"] = date_window_struct(text)  # parsed once, then its two fields
+        p.shape[start] = pl.col(P + "built_window").struct.field("first")
+        p.shape[end] = pl.col(P + "built_window").struct.field("last")
+        p.parsed[P + "built_missing"] = text.is_null() | (
+            pl.when(pl.col(start).is_null()).then(text).str.strip_chars() == "")
         missing = pl.col(P + "built_missing")
-        checks = [
-            Check(BUILT, is_month & ~month_no.is_between(1, 12), lambda: _fmt(
-                "{} has no month {}; use YYYY-MM-DD or YYYY-MM", _quoted(raw), month_no)),
-            Check(BUILT, is_day & day.is_null(), lambda: _fmt(
-                "{} is not a real calendar date; use YYYY-MM-DD", _quoted(raw))),
-            Check(BUILT, ~is_day & ~is_month, lambda: _fmt(
-                "{} is not a build date; use YYYY-MM-DD or YYYY-MM", _quoted(raw))),
-        ]
+        checks = [Check(BUILT, ~missing & pl.col(start).is_null(), lambda: _said(parse_built, raw))]
     s = pl.col(start)
     p.checks += [
         Check(BUILT, missing, lambda: pl.lit("missing; give the build date as YYYY-MM-DD or YYYY-MM")),
@@ -210,29 +189,23 @@ def _day(text: pl.Expr) -> pl.Expr:
     return text.str.to_date("%Y-%m-%d", strict=False, cache=False)
 
 
-def _month(text: pl.Expr) -> pl.Expr:
-    return text.str.to_date("%Y-%m", strict=False, cache=False)
-
-
-def built_range(raw: pl.Expr, dtype: pl.DataType) -> tuple[pl.Expr, pl.Expr]:
-    """(first day, last day) of a build date column read as the checks above read it: a date,
-    or text ``YYYY-MM-DD`` / ``YYYY-MM`` (a month: its first and last day); null otherwise."""
-    if dtype == pl.Date or isinstance(dtype, pl.Datetime):
-        return raw.cast(pl.Date), raw.cast(pl.Date)
-    text = _text_of(raw)
-    day = pl.when(text.str.contains(_DAY)).then(_day(text))
-    month = pl.when((text.str.len_bytes() == 7) & text.str.contains(_MONTH)).then(_month(text))
-    return pl.coalesce(day, month), pl.coalesce(day, month.dt.month_end())
-
-
 def _body(p: Plan, dtype: pl.DataType | None) -> None:
-    text = pl.col(P + BODY)
-    p.text[P + BODY] = _text(p.source[BODY]).str.to_lowercase() if dtype is not None else pl.lit(None, pl.String)
-    p.shape.update({P + "body_missing": text.is_null() | (text == ""), P + "body_unknown": ~text.is_in(BODIES)})
+    """A body as keicar names it, or a synonym in keicar/inputs/bodies.csv (``Kei Truck``); with
+    no body column, what the catalog fills in (``catalog_fill.attach``) or missing."""
+    from ..inputs.formats import body, body_expr
+
+    parsed = pl.col(P + BODY)
+    if dtype is None:
+        p.parsed[P + BODY] = pl.lit(None, pl.String)
+        p.checks.append(Check(BODY, parsed.is_null(), lambda: pl.lit(f"missing; accepted: {_ACCEPTED_BODIES}")))
+        return
+    raw = pl.col(p.source[BODY])
+    text = raw.cast(pl.String)
+    p.parsed[P + BODY] = body_expr(text)
+    blank = text.is_null() | (text.str.strip_chars() == "")
     p.checks += [
-        Check(BODY, pl.col(P + "body_missing"), lambda: pl.lit(f"missing; accepted: {_ACCEPTED_BODIES}")),
-        Check(BODY, pl.col(P + "body_unknown"), lambda: _fmt(
-            f"{{}} is not a body type; accepted: {_ACCEPTED_BODIES}", _quoted(text))),
+        Check(BODY, blank & parsed.is_null(), lambda: pl.lit(f"missing; accepted: {_ACCEPTED_BODIES}")),
+        Check(BODY, ~blank & parsed.is_null(), lambda: _said(lambda v: _formats_said(BODY, body, v), raw)),
     ]
 
 
@@ -261,18 +234,20 @@ def _number(p: Plan, name: str, dtype: pl.DataType | None, factor: float) -> Non
         p.parsed[P + name] = pl.lit(None, dtype=pl.Float64)
         return
     raw = pl.col(p.source[name])
-    if _is_text(dtype):
-        p.text[P + "t_" + name] = _text(p.source[name])
-        text = pl.col(P + "t_" + name)
-        missing = text.is_null() | (text == "")
-        number = text.cast(pl.Float64, strict=False)
-        p.checks.append(Check(name, ~missing & number.is_null(), lambda: _fmt(
-            "{} is not a number", _quoted(raw))))
+    if _is_text(dtype):  # '3,395 mm', '0.66L' (keicar.inputs.formats); a bare number in --units
+        from ..inputs.formats import quantity, quantity_expr
+
+        text = raw.cast(pl.String)
+        p.shape[P + "q_" + name] = quantity_expr(text, name, factor)
+        number = pl.col(P + "q_" + name)
+        missing = text.is_null() | (pl.when(number.is_null()).then(text).str.strip_chars() == "")
+        p.checks.append(Check(name, ~missing & number.is_null(), lambda: _said(
+            lambda v: _formats_said(name, quantity, v, name, factor), raw)))
     else:
         number = raw.cast(pl.Float64)
         missing = number.is_null()
-    if factor != 1.0:  # rounded to a micrometre so that 0.66 l is 660 cc, not 660.0000000000001
-        number = (number * factor).round(6)
+        if factor != 1.0:  # rounded to a micrometre so that 0.66 l is 660 cc, not 660.0000000000001
+            number = (number * factor).round(6)
     p.parsed[P + name] = number
     p.checks.append(Check(name, ~number.is_between(lo, hi), lambda: _fmt(
         f"{{}} {unit} is outside the plausible range {_g(lo)}–{_g(hi)} {unit}", _number_text(pl.col(P + name)))))
@@ -313,6 +288,18 @@ def _said(fn: Callable[..., object], *values: pl.Expr) -> pl.Expr:
 
     return pl.struct(*[v.alias(f"v{i}") for i, v in enumerate(values)]).map_elements(
         message, return_dtype=pl.String)
+
+
+def _formats_said(field: str, fn: Callable[..., object], *args: object) -> object:
+    """``fn(*args)`` of keicar.inputs.formats, its FormatError as the field's InputError."""
+    from ..inputs.formats import FormatError
+
+    if args[0] is None:  # (reasons are worded for every rejected row; this one is not at fault)
+        return None
+    try:
+        return fn(str(args[0]), *args[1:])  # (a body column of numbers is read as text)
+    except FormatError as exc:
+        raise InputError(field, str(exc)) from None
 
 
 def _date_column(p: Plan, name: str, dtype: pl.DataType, if_missing: str | None = None) -> tuple[pl.Expr, pl.Expr]:
@@ -374,7 +361,12 @@ def _money(p: Plan, schema: pl.Schema, fx: float | None) -> None:
             continue
         col = p.source[name]
         raw = pl.col(col)
-        number = (_text(col) if _is_text(schema[col]) else raw).cast(pl.Float64, strict=False)
+        if _is_text(schema[col]):  # '¥1,010,000', '$4,500' (keicar.inputs.formats)
+            from ..inputs.formats import quantity_expr
+
+            number = quantity_expr(raw.cast(pl.String), name)
+        else:
+            number = raw.cast(pl.Float64, strict=False)
         missing = raw.is_null() | (_text(col) == "")
         limit = MAX_USD * FX_JPY_PER_USD[1] if name == PRICE_JPY else MAX_USD
         p.checks.append(Check(name, ~missing & ~number.is_between(0, limit).fill_null(False), lambda name=name, raw=raw, limit=limit: _said(

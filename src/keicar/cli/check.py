@@ -15,7 +15,9 @@ EXAMPLE = dict(built="1999-05", body="truck", length_mm=3395, width_mm=1475, hei
 
 @app.command()
 def check(
-    built: Optional[str] = typer.Option(None, help="Build date: YYYY-MM-DD, or YYYY-MM when only the month is known; YYYY or a range A..B (1998-12..1999-03) when only a window is known."),
+    built: Optional[str] = typer.Option(None, help="Build date: YYYY-MM-DD, or YYYY-MM when only the month is known; also 1999/02, "
+                                         "Feb-1999, 1999 (the year), H11/2, 平成11年 (docs/formats.md), or a window "
+                                         "A..B (1998-12..1999-03)."),
     body: Optional[str] = typer.Option(None, help="passenger | truck | van"),
     length_mm: Optional[str] = typer.Option(None, "--length-mm", help="Overall length in mm."),
     width_mm: Optional[str] = typer.Option(None, "--width-mm", help="Overall width in mm."),

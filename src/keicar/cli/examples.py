@@ -10,6 +10,7 @@ EXAMPLES: dict[str, list[str]] = {
         "keicar check --chassis DA63T --built 2001-03 --height-mm 1765 --cc 658 --json",
         "keicar check --chassis DA52T --built 1999 --on 2026-11-30",
         "keicar check --built 1998-12..1999-03 --body truck --length-mm 3395 --width-mm 1475 --height-mm 1755-1800 --cc 657,658",
+        "keicar check --built H11/2 --body 'kei truck' --length-mm '3,395 mm' --width-mm 1475 --height-mm 1765 --cc 0.66L",
         "keicar check --example --state RI --registered 2024-05-31 --on 2026-11-24",
     ],
     "lookup": ["keicar lookup EBD-DA63T-123456", "keicar lookup L40 --make Suzuki", 'keicar lookup "Honda Acty 2003"'],

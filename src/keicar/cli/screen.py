@@ -40,7 +40,12 @@ def screen(
                                           "(names or column names, see keicar variables; default: all)."),
 ) -> None:
     """Screen a listing file: every variable of `keicar variables` that its columns allow, as
-    columns; nothing lost."""
+    columns; nothing lost.
+
+    Values as dealers write them are read (docs/formats.md): built 1999-02, 1999/02, 02/1999,
+    Feb-1999, 1999 (the year), H11, H11/2, 平成11年; 3,395 mm, 660cc, 0.66L, ¥1,010,000;
+    bodies such as kei truck, dump, panel van. Ambiguous ones (02/03/1999, 99) are rejects
+    with the reason."""
     if engine not in ("polars", "spark"):
         raise InputError("engine", f"{engine!r} is not an engine; accepted: polars, spark")
     from ..batch.run import RowsLost, default_rejects

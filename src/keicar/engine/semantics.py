@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from typing import Any, Callable, NamedTuple
+from typing import Any, Callable
 
 from . import expr as E
+from keicar.inputs.sets import Span  # noqa: F401 - the set value both runners share
 
 Thunk = Callable[[], Any]
 
@@ -290,13 +291,6 @@ def scalar_completed_years(start: dt.date, end: dt.date, leap: str) -> int | Non
 # answer can be unknown although every value agrees (two inputs moving together), never the
 # other way round. Exact inputs never reach this code: the explainer uses SetOps only for a
 # row holding a set, the Polars compiler only for the sub-trees that read a set column.
-
-
-class Span(NamedTuple):
-    """A set of values in the explainer: its hull, ``lo`` < ``hi`` (or one end missing).
-    As JSON, [lo, hi]."""
-    lo: Any
-    hi: Any
 
 
 UNKNOWN = Span(False, True)

@@ -4,31 +4,38 @@
 (``keicar.engine.semantics.SetOps``); alternatives are read as the range they span, which is
 exact for the limits the rules compare against (``≤``, ``<``, ``≥``, ``>``).
 
-The value of a set is a :class:`keicar.engine.semantics.Span`; one that collapses to a single
+The value of a set is a :class:`Span`; one that collapses to a single
 value is that value.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
-from ..engine.semantics import Span
 
+class Span(NamedTuple):
+    """A set of values in the explainer: its hull, ``lo`` < ``hi`` (or one end missing).
+    As JSON, [lo, hi]."""
+    lo: Any
+    hi: Any
+
+
+#: A number written with thousands separators (3,395 or 12,000 mm): one number, not alternatives.
+#: A first group of three digits (657,658) reads as alternatives: no kei measure is that large.
+_GROUPED = re.compile(r"^\s*[0-9]{1,2}(?:,[0-9]{3})+(?:\.[0-9]+)?\s*[^0-9,|/]*$")
 _RANGE = re.compile(r"^\s*([0-9.]+)\s*(?:-|–|—|\.\.)\s*([0-9.]+)\s*$")
 _ALTERNATIVES = re.compile(r"^\s*[0-9.]+\s*(?:[,|/]\s*[0-9.]+\s*)+$")
-_YEAR = re.compile(r"^\d{4}$", re.ASCII)
 
 
 def is_number_set(raw: Any) -> bool:
-    return isinstance(raw, str) and bool(_RANGE.match(raw) or _ALTERNATIVES.match(raw))
+    return isinstance(raw, str) and not _GROUPED.match(raw) and bool(_RANGE.match(raw) or _ALTERNATIVES.match(raw))
 
 
 def parse_number_set(field: str, raw: str, one: Callable[[str, Any], Any]) -> Any:
     """A range or alternatives of numbers, each checked by ``one(field, text)``: a Span (or
     one number when they are all equal). Raises InputError for a reversed range."""
-    from keicar.inputs.vehicle import InputError
+    from keicar.inputs.base import InputError
 
     m = _RANGE.match(raw)
     if m:
@@ -39,37 +46,6 @@ def parse_number_set(field: str, raw: str, one: Callable[[str, Any], Any]) -> An
         values = [one(field, x) for x in re.split(r"[,|/]", raw)]
         lo, hi = min(values), max(values)
     return lo if lo == hi else Span(lo, hi)
-
-
-def parse_built_window(field: str, raw: Any) -> tuple[dt.date, dt.date, str] | None:
-    """(first day, last day, precision) of a year (``year``) or a range (``range``) of
-    days, months or years written ``A..B``; None when ``raw`` is neither."""
-    from keicar.inputs.vehicle import InputError, parse_built
-
-    text = str(raw).strip()
-    if _YEAR.match(text):
-        start, _, _ = parse_built(f"{text}-01", field)
-        return start, dt.date(start.year, 12, 31), "year"
-    if ".." not in text:
-        return None
-    left, _, right = (t.strip() for t in text.partition(".."))
-    ends = []
-    for part in (left, right):
-        if _YEAR.match(part):
-            first, _, _ = parse_built(f"{part}-01", field)
-            ends.append((first, dt.date(first.year, 12, 31)))
-        else:
-            try:
-                ends.append(parse_built(part, field)[:2])
-            except InputError:
-                raise InputError(field, f"{raw!r} is not a build window; use YYYY, or A..B with "
-                                        f"A and B each YYYY, YYYY-MM or YYYY-MM-DD") from None
-    start, end = ends[0][0], ends[1][1]
-    if start > end:
-        raise InputError(field, f"{raw!r} ends before it starts; write the earlier date first")
-    if start == end:
-        return start, end, "day"
-    return start, end, "range"
 
 
 def shown(value: Any) -> str:

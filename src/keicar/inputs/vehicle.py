@@ -12,35 +12,11 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-BODIES = ("passenger", "truck", "van")
-STROKES = (2, 4)
-MONTH_READINGS = ("end_of_month", "start_of_month")
-
-#: field -> (min, max, unit, what it is)
-BOUNDS: dict[str, tuple[float, float, str]] = {
-    "length_mm": (1000, 20000, "mm"),
-    "width_mm": (500, 3000, "mm"),
-    "height_mm": (500, 5000, "mm"),
-    "cc": (20, 10000, "cc"),
-    "ev_kw": (0.1, 1000, "kW"),
-}
-EARLIEST_BUILD = dt.date(1885, 1, 1)
-#: Every date keicar accepts, in any field of any command: from the first motor vehicle to a
-#: horizon the law data can be asked about (input sanity, not law). A command may narrow it,
-#: e.g. to the first date for which its law is encoded.
-DATES = (EARLIEST_BUILD, dt.date(2100, 12, 31))
+from .base import (BODIES, BOUNDS, DATES, EARLIEST_BUILD, MONTH_READINGS, STROKES,  # noqa: F401 - re-exported
+                   InputError)
 
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$", re.ASCII)
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
-
-
-class InputError(ValueError):
-    """Bad input: says which field, what was wrong and what is accepted."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
 
 
 def _outside(field: str, raw: Any, month: bool = False) -> InputError:
@@ -85,33 +61,56 @@ def parse_month(field: str, raw: Any) -> tuple[dt.date, dt.date]:
 
 
 def parse_built(raw: Any, field: str = "built") -> tuple[dt.date, dt.date, str]:
-    """(first possible day, last possible day, precision) of a build date."""
+    """(first possible day, last possible day, precision: day, month or year) of a build date,
+    in any form ``keicar.inputs.formats`` reads (1999-05, 1999/05, Feb-1999, 1999, H11/5...)."""
+    from keicar.inputs.formats import FormatError, date_window
+
     if isinstance(raw, dt.date):
         return parse_date(field, raw), raw, "day"
-    text = str(raw).strip()
-    if _MONTH.match(text):
-        return (*parse_month(field, text), "month")
-    if _DAY.match(text):
-        d = parse_date(field, text)
-        return d, d, "day"
-    raise InputError(field, f"{raw!r} is not a build date; use YYYY-MM-DD or YYYY-MM")
+    try:
+        first, last, precision = date_window(str(raw))
+    except FormatError as exc:
+        raise InputError(field, str(exc)) from None
+    if not (DATES[0].year <= first.year and last.year <= DATES[1].year):
+        raise _outside(field, raw, month=precision != "day")
+    return first, last, precision
+
+
+def read_amount(field: str, raw: Any) -> float:
+    """A number, or text holding one with its unit or currency (``3,395 mm``, ``0.66L``,
+    ``¥1,010,000``: ``keicar.inputs.formats``), in the field's unit. No range check."""
+    from keicar.inputs.formats import FormatError, quantity
+
+    if isinstance(raw, str):
+        try:
+            return quantity(raw, field)
+        except FormatError as exc:
+            raise InputError(field, str(exc)) from None
+    try:
+        return float(raw)
+    except (TypeError, ValueError):
+        raise InputError(field, f"{raw!r} is not a number") from None
 
 
 def parse_number(field: str, raw: Any) -> float | None:
-    if raw is None or raw == "":
+    """A measure (``read_amount``) within the field's plausible range; blank is None."""
+    if raw is None or (isinstance(raw, str) and raw.strip() == ""):
         return None
     from keicar.inputs.sets import is_number_set, parse_number_set
 
     if is_number_set(raw):  # a range or alternatives: the rules run over the whole set
         return parse_number_set(field, raw, parse_number)
-    try:
-        value = float(raw)
-    except (TypeError, ValueError):
-        raise InputError(field, f"{raw!r} is not a number") from None
+    value = read_amount(field, raw)
     lo, hi, unit = BOUNDS[field]
     if not lo <= value <= hi:
-        raise InputError(field, f"{raw} {unit} is outside the plausible range {lo:g}–{hi:g} {unit}")
+        shown = _number_text(value) if isinstance(raw, str) else raw
+        raise InputError(field, f"{shown} {unit} is outside the plausible range {lo:g}–{hi:g} {unit}")
     return int(value) if value.is_integer() else value
+
+
+def _number_text(x: float) -> str:
+    """3395.0 -> '3395', as a person writes it."""
+    return str(int(x)) if x == x and x not in (float("inf"), float("-inf")) and x.is_integer() else str(x)
 
 
 @dataclass
@@ -146,7 +145,7 @@ class Vehicle:
         every rule; a month keeps its reading (first or last day, ``month_reading``)."""
         start, end = self.built_start, self.built_end
         if self.built_precision in ("year", "range"):
-            from keicar.engine.semantics import Span
+            from keicar.inputs.sets import Span
 
             start = end = Span(start, end)
         return {
@@ -189,7 +188,6 @@ def make_vehicle(
     today = today or dt.date.today()
     if built is None or str(built).strip() == "":
         raise InputError("built", "missing; give the build date as YYYY-MM-DD or YYYY-MM")
-    from keicar.inputs.sets import parse_built_window
 
     window = None if isinstance(built, dt.date) else parse_built_window("built", built)
     try:
@@ -201,9 +199,12 @@ def make_vehicle(
         raise InputError("built", f"{built} is in the future (today is {today})")
     if body is None or str(body).strip() == "":
         raise InputError("body", f"missing; accepted: {', '.join(BODIES)}")
-    body = str(body).strip().lower()
-    if body not in BODIES:
-        raise InputError("body", f"{body!r} is not a body type; accepted: {', '.join(BODIES)}")
+    from keicar.inputs.formats import FormatError, body as body_of
+
+    try:
+        body = body_of(str(body))
+    except FormatError as exc:
+        raise InputError("body", str(exc)) from None
     if stroke is None or stroke == "":
         stroke_v = 4
     else:
@@ -240,3 +241,35 @@ def require_complete(v: Vehicle) -> None:
             raise InputError(name, f"missing; give it in {unit} ({lo:g}–{hi:g}), or a chassis code to take it from the catalog")
     if v.cc is None and v.ev_kw is None:
         raise InputError("cc", "missing; give the engine displacement in cc, or ev_kw for an electric motor")
+
+
+_YEAR_ONLY = re.compile(r"^\d{4}$", re.ASCII)
+
+
+def parse_built_window(field: str, raw: Any) -> tuple[dt.date, dt.date, str] | None:
+    """(first day, last day, precision) of a year (``year``) or a range (``range``) of
+    days, months or years written ``A..B``; None when ``raw`` is neither."""
+    text = str(raw).strip()
+    if _YEAR_ONLY.match(text):
+        start, _, _ = parse_built(f"{text}-01", field)
+        return start, dt.date(start.year, 12, 31), "year"
+    if ".." not in text:
+        return None
+    left, _, right = (t.strip() for t in text.partition(".."))
+    ends = []
+    for part in (left, right):
+        if _YEAR_ONLY.match(part):
+            first, _, _ = parse_built(f"{part}-01", field)
+            ends.append((first, dt.date(first.year, 12, 31)))
+        else:
+            try:
+                ends.append(parse_built(part, field)[:2])
+            except InputError:
+                raise InputError(field, f"{raw!r} is not a build window; use YYYY, or A..B with "
+                                        f"A and B each YYYY, YYYY-MM or YYYY-MM-DD") from None
+    start, end = ends[0][0], ends[1][1]
+    if start > end:
+        raise InputError(field, f"{raw!r} ends before it starts; write the earlier date first")
+    if start == end:
+        return start, end, "day"
+    return start, end, "range"
