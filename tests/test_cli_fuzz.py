@@ -54,7 +54,7 @@ COMMANDS: dict[tuple[str, ...], tuple[list[str], list[str], bool]] = {
     ("jp-cost",): ([], ["--years", "--cc", "--weight-kg", "--first-registered"], False),
     ("policy", "show"): ([], [], True),
     ("data", "audit"): ([], ["--older-than", "--on"], False),
-    ("screen",): (["--out", "o.csv"], ["--on", "--month-reading", "--map", "--units", "--engine"], True),
+    ("screen",): (["--out", "o.csv"], ["--on", "--month-reading", "--map", "--units", "--engine", "--report"], True),
     ("changes",): ([], ["--since", "--until", "--state"], False),
     ("variables",): ([], ["--on"], False),
     ("serve",): ([], ["--port"], False),  # always a bad port (see below): a good one starts the server
@@ -96,7 +96,7 @@ def invocations(draw):
         if command == ("serve",) and value.strip().isdigit() and 1 <= int(value) <= 65535:
             value = "0"  # a valid port would start the server
         argv += [option, value]
-    if command != ("serve",) and draw(st.booleans()) and command not in (("map",), ("policy", "show"), ("screen",)):
+    if command != ("serve",) and draw(st.booleans()) and command not in (("map",), ("policy", "show")):
         argv.append("--json")
     return command, argv
 
