@@ -25,7 +25,7 @@ import numpy as np
 import polars as pl
 
 from keicar.api import check, screen_frame
-from keicar.vehicle import Vehicle
+from keicar.inputs.vehicle import Vehicle
 
 INPUTS = ["built_start", "built_end", "length_mm", "width_mm", "height_mm", "cc", "stroke", "ev_kw", "body"]
 

@@ -28,7 +28,7 @@ from keicar.api import check
 from keicar.batch import validate as V
 from keicar.batch.run import Job, verdicts
 from keicar.batch.sample import write_sample
-from keicar.vehicle import InputError, make_vehicle
+from keicar.inputs.vehicle import InputError, make_vehicle
 
 ON = "2026-11-24"
 FLOOR = """

@@ -127,7 +127,7 @@ def core(sample: list[dict], total: int) -> dict:
     """``keicar.api.check`` in-process on the same vehicles: the rule work alone, with its
     own tail (the machine's noise reaches it too)."""
     from keicar.api import check
-    from keicar.vehicle import make_vehicle
+    from keicar.inputs.vehicle import make_vehicle
 
     lat = []
     for i in range(total):

@@ -26,8 +26,8 @@ import polars as pl
 from keicar.engine.parameters import default_law
 from keicar.engine.variables import trace
 from keicar.rules.registry import registry
-from keicar.state_check import state_codes
-from keicar.vehicle import BODIES
+from keicar.answers.state import state_codes
+from keicar.inputs.vehicle import BODIES
 
 TODAY = dt.date(2026, 11, 30)
 #: What the screen is asked: the date per row (a column), the first registration per row.

@@ -11,7 +11,7 @@ import pytest
 from keicar.api import check
 from keicar.batch.run import screen_file
 from keicar.batch.sample import BAD_KINDS, write_sample
-from keicar.vehicle import InputError, make_vehicle
+from keicar.inputs.vehicle import InputError, make_vehicle
 
 TODAY = dt.date(2026, 11, 24)
 VERDICTS = ["kei_is_kei", "kei_regime", "kei_is_kei_today", "kei_failed", "us_nhtsa_eligible_from",

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from keicar.batch import files
 from keicar.batch.run import screen_file
-from keicar.vehicle import InputError
+from keicar.inputs.vehicle import InputError
 
 TODAY = dt.date(2026, 11, 24)
 SETTINGS = settings(max_examples=int(os.environ.get("KEICAR_HOSTILE_EXAMPLES", 25)), deadline=None, database=None,

@@ -20,8 +20,8 @@ from keicar.batch.csvscan import count_records
 from keicar.batch.run import RowsLost, screen_file
 from keicar.cli.main import main
 from keicar.engine.parameters import default_law
-from keicar.state_check import state_codes, state_name
-from keicar.vehicle import InputError
+from keicar.answers.state import state_codes, state_name
+from keicar.inputs.vehicle import InputError
 
 TODAY = dt.date(2026, 11, 24)
 HEADER = "built,body,length_mm,width_mm,height_mm,cc"

@@ -12,11 +12,11 @@ import pytest
 
 from keicar.api import check, screen_frame
 from keicar.batch.run import screen_file
-from keicar.cost import landed_cost
+from keicar.answers.cost import landed_cost
 from keicar.engine.parameters import default_law
 from keicar.engine.variables import trace
 from keicar.rules.registry import registry
-from keicar.vehicle import InputError, make_vehicle
+from keicar.inputs.vehicle import InputError, make_vehicle
 
 TODAY = dt.date(2026, 11, 24)
 KEI = {"body": "truck", "length_mm": "3395", "width_mm": "1475", "height_mm": "1800", "cc": "658"}

@@ -9,8 +9,8 @@ from keicar.api import check, resolve_on, resolve_reading
 from keicar.engine.parameters import default_law
 from keicar.engine.variables import columns
 from keicar.rules.registry import registry
-from keicar.state_check import resolve_registered, resolve_state
-from keicar.vehicle import InputError, make_vehicle
+from keicar.answers.state import resolve_registered, resolve_state
+from keicar.inputs.vehicle import InputError, make_vehicle
 
 GOOD = load_cases("japan_eras.yaml") + load_cases("us_federal.yaml") + state_cases()
 BAD = load_cases("bad_input.yaml")

@@ -9,9 +9,9 @@ import pytest
 
 from keicar import catalog
 from keicar.api import check
-from keicar.eligibility import month_calendar, when
-from keicar.papers import for_vehicle
-from keicar.vehicle import InputError, make_vehicle
+from keicar.answers.eligibility import month_calendar, when
+from keicar.answers.papers import for_vehicle
+from keicar.inputs.vehicle import InputError, make_vehicle
 
 
 @pytest.mark.parametrize("raw,code,prefix,serial", [
@@ -189,5 +189,5 @@ def test_papers_off_road_path_did_not_exist_before_2008_12_08():
 def test_check_stays_free_of_catalog_and_cost_imports():
     p = subprocess.run([sys.executable, "-X", "importtime", "-m", "keicar", "check", "--example"],
                        capture_output=True, text=True, check=True)
-    heavy = [m for m in ("keicar.catalog", "keicar.cost", "keicar.eligibility", "polars") if f" {m}\n" in p.stderr]
+    heavy = [m for m in ("keicar.catalog", "keicar.answers.cost", "keicar.answers.eligibility", "polars") if f" {m}\n" in p.stderr]
     assert heavy == []

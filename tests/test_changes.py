@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 from typer.testing import CliRunner
 
-from keicar.changes import atom, changes
+from keicar.answers.changes import atom, changes
 from keicar.cli.main import app
 from keicar.engine.parameters import default_law
 

@@ -13,7 +13,7 @@ from keicar.api import check
 from keicar.engine.parameters import default_law
 from keicar.engine.variables import trace
 from keicar.rules.registry import registry
-from keicar.vehicle import make_vehicle
+from keicar.inputs.vehicle import make_vehicle
 
 LAW = default_law()
 REGISTRY = registry(LAW)

@@ -12,8 +12,8 @@ import pytest
 from keicar.cli.examples import EXAMPLES
 from keicar.engine.parameters import default_law
 from keicar.engine.policy import shipped_policies
-from keicar.jsonout import dumps
-from keicar.state_check import state_codes
+from keicar.present.jsonout import dumps
+from keicar.answers.state import state_codes
 from test_cli import run, strict_json
 
 CODES = state_codes(default_law())

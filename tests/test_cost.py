@@ -6,11 +6,11 @@ import datetime as dt
 import pytest
 
 from conftest import assert_expected, load_cases
-from keicar.cost import landed_cost
+from keicar.answers.cost import landed_cost
 from keicar.engine.parameters import default_law
 from keicar.engine.variables import trace
 from keicar.rules.registry import registry
-from keicar.vehicle import InputError
+from keicar.inputs.vehicle import InputError
 
 GOOD = load_cases("cost.yaml")
 BAD = load_cases("cost_bad_input.yaml")

@@ -3,8 +3,8 @@
 import pytest
 
 from conftest import assert_expected, load_cases
-from keicar.countries import check_country
-from keicar.vehicle import InputError, make_vehicle
+from keicar.answers.countries import check_country
+from keicar.inputs.vehicle import InputError, make_vehicle
 
 CASES = load_cases("countries.yaml")
 GOOD = [c for c in CASES if "error" not in c]
@@ -61,7 +61,7 @@ def test_month_start_node_same_in_both_runners():
     from keicar.engine.explain import Evaluator
     from keicar.engine.parameters import default_law
     from keicar.engine.vectorized import Compiler
-    from keicar.rules.countries import ca_eligible_from
+    from keicar.rules.intl.countries import ca_eligible_from
 
     law = default_law()
     days = [dt.date(2011, 3, 1), dt.date(2011, 3, 31), dt.date(2012, 2, 29), dt.date(1999, 12, 31)]

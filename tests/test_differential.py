@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from keicar.api import check, screen_frame
 from keicar.engine.parameters import default_law
-from keicar.vehicle import BODIES, Vehicle
+from keicar.inputs.vehicle import BODIES, Vehicle
 
 LAW = default_law()
 CHANGE_DAYS = sorted({v.since for p in LAW.node("jp.kei").walk() for v in p.values}
@@ -98,11 +98,11 @@ CUSTOMS_DAYS = sorted({v.since for p in LAW.node("us.federal.customs").walk() fo
                 min_size=1, max_size=30),
        st.booleans())
 def test_duty_columns_agree(rows, constant_entry):
-    """The duty expressions the batch screen adds (keicar.rules.customs.screen_outputs), per
+    """The duty expressions the batch screen adds (keicar.rules.us.customs.screen_outputs), per
     row with an entry-date column, or with one entry date for the whole table."""
     from keicar.engine.explain import Evaluator
     from keicar.engine.vectorized import Compiler
-    from keicar.rules import customs
+    from keicar.rules.us import customs
 
     if constant_entry:
         rows = [(b, d, rows[0][2]) for b, d, _ in rows]
@@ -126,8 +126,8 @@ def test_duty_columns_agree(rows, constant_entry):
 
 from keicar.engine.explain import Evaluator  # noqa: E402
 from keicar.engine.vectorized import Compiler  # noqa: E402
-from keicar.rules import states as state_rules  # noqa: E402
-from keicar.state_check import state_codes  # noqa: E402
+from keicar.rules.us import states as state_rules  # noqa: E402
+from keicar.answers.state import state_codes  # noqa: E402
 
 STATE_CODES = state_codes(LAW)
 STATE_DAYS = sorted({v.since for c in STATE_CODES for p in LAW.node(f"us.states.{c}").walk() for v in p.values

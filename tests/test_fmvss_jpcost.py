@@ -11,9 +11,9 @@ from conftest import assert_expected, load_cases, norm
 
 from keicar.engine.parameters import default_law
 from keicar.engine.policy import load_policy
-from keicar.rules import fmvss
+from keicar.rules.us import fmvss
 from keicar.engine.variables import columns, trace
-from keicar.rules.japan_costs import compare
+from keicar.answers.jp_costs import compare
 from keicar.rules.registry import registry
 
 LAW = default_law()

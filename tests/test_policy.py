@@ -9,7 +9,7 @@ import pytest
 from keicar.engine.explain import Evaluator
 from keicar.engine.parameters import default_law
 from keicar.engine.policy import PolicyError, load_policy, shipped_policies
-from keicar.policy_run import compare, report
+from keicar.answers.policy import compare, report
 from keicar.rules import category
 
 LAW = default_law()

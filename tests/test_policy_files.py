@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from keicar.cli.main import main
 from keicar.engine.parameters import default_law
 from keicar.engine.policy import MAX_BYTES, PolicyError, load_policy, shipped_policies
-from keicar.policy_run import report
+from keicar.answers.policy import report
 
 LAW = default_law()
 HEAD = "policy: t\ntitle: hostile\nhypothetical: true\nsources:\n  s: {title: test source, kind: other}\n"

@@ -21,7 +21,7 @@ import pytest
 from keicar.batch import files
 from keicar.batch.run import screen_file
 from keicar.rules.registry import OUTLOOKS
-from keicar.vehicle import InputError
+from keicar.inputs.vehicle import InputError
 
 TODAY = dt.date(2026, 11, 30)
 HEADER = "built,body,length_mm,width_mm,height_mm,cc,state,price_jpy"

@@ -10,12 +10,12 @@ import pytest
 
 from keicar.api import check
 from keicar.engine.parameters import Node, Parameter, default_law
-from keicar.rules.states import STATUSES
-from keicar.state_check import state_codes
-from keicar.vehicle import InputError
-from keicar.statelaw import all_summaries, audit, record
-from keicar.statemap import svg
-from keicar.vehicle import InputError, make_vehicle
+from keicar.rules.us.states import STATUSES
+from keicar.answers.state import state_codes
+from keicar.inputs.vehicle import InputError
+from keicar.answers.statelaw import all_summaries, audit, record
+from keicar.present.statemap import svg
+from keicar.inputs.vehicle import InputError, make_vehicle
 
 LAW = default_law()
 CODES = state_codes(LAW)
@@ -207,7 +207,7 @@ def test_cli_states(tmp_path):
 
 def test_map_png(tmp_path):
     pytest.importorskip("matplotlib")
-    from keicar.statemap import write_map
+    from keicar.present.statemap import write_map
 
     out = write_map(dt.date(2026, 11, 24), tmp_path / "map.png")
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -226,7 +226,7 @@ def test_audit_counts_by_status_basis_confidence_and_lists_changes():
 
 
 def test_a_state_may_be_named_as_well_as_coded():
-    from keicar.state_check import resolve_state
+    from keicar.answers.state import resolve_state
 
     law = default_law()
     assert [resolve_state(x, law) for x in ("tx", " Texas ", "new  york", "District of Columbia")] == \

@@ -11,8 +11,8 @@ from conftest import dig, load_cases, norm, state_cases
 from keicar import __version__
 from keicar.api import check
 from keicar.engine.parameters import default_law
-from keicar.vehicle import make_vehicle
-from keicar.vehicle import parse_date
+from keicar.inputs.vehicle import make_vehicle
+from keicar.inputs.vehicle import parse_date
 
 
 def make_date(text):
@@ -242,7 +242,7 @@ COST = dict(price_usd=4000, freight_usd=1500, body="truck", built="1999-05", ent
 
 
 def test_cost_is_the_cli_contract(client):
-    from keicar.cost import landed_cost
+    from keicar.answers.cost import landed_cost
 
     res = client.post("/v1/cost", json=COST)
     assert res.status_code == 200
@@ -251,7 +251,7 @@ def test_cost_is_the_cli_contract(client):
 
 
 def test_cost_by_air_has_no_harbor_fee(client):
-    from keicar.cost import landed_cost
+    from keicar.answers.cost import landed_cost
 
     air = client.post("/v1/cost", json={**COST, "ocean": False}).json()
     assert air == landed_cost(**COST, mode="air")
@@ -272,7 +272,7 @@ def test_cost_bad_input(client, body, field):
 # ---------------------------------------------------------------- other countries
 
 def test_country_replaces_the_us_block_as_the_cli_does(client):
-    from keicar.countries import check_country
+    from keicar.answers.countries import check_country
 
     res = client.post("/v1/check", json={**TRUCK, "on": "2026-11-24", "country": "CA"})
     assert res.status_code == 200
@@ -288,7 +288,7 @@ def test_unknown_country_is_422(client):
 # ---------------------------------------------------------------- US states
 
 def test_states_on_a_date_as_the_cli_gives_them(client):
-    from keicar.statelaw import all_summaries
+    from keicar.answers.statelaw import all_summaries
 
     data = client.get("/v1/states?on=2026-11-24").json()
     assert data["count"] == 51 and data["law_version"] == default_law().version
@@ -296,7 +296,7 @@ def test_states_on_a_date_as_the_cli_gives_them(client):
 
 
 def test_state_record_with_history_and_sources(client):
-    from keicar.statelaw import record
+    from keicar.answers.statelaw import record
 
     tx = client.get("/v1/states/tx?on=2026-11-24").json()
     assert {k: v for k, v in tx.items() if k not in ("keicar_version", "law_version")} == \
@@ -319,7 +319,7 @@ def test_states_bad_input(client, path, field):
 
 
 def test_check_with_a_state_adds_its_block_as_the_cli_does(client):
-    from keicar.countries import check_country
+    from keicar.answers.countries import check_country
 
     res = client.post("/v1/check", json={**TRUCK, "on": "2026-11-24", "state": "TX"})
     assert res.status_code == 200

@@ -2,7 +2,7 @@
 network, no server. Every operation gets valid and invalid requests; whatever comes back must
 be no 5xx, a 4xx as `{"field", "error"}`, a status, content type and body the schema
 declares, and invalid requests refused. Bounded: a few seconds per mode. (Schema-valid
-requests may still be refused: dates, ranges and body types are checked by keicar.vehicle,
+requests may still be refused: dates, ranges and body types are checked by keicar.inputs.vehicle,
 not by the schema.)
 
 Run alone with `-s` to print how many requests were tried and how many failed."""

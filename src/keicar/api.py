@@ -1,7 +1,7 @@
 """The Python API: one vehicle explained, or a table screened. Interfaces call only this.
 
 >>> from keicar.api import check
->>> from keicar.vehicle import make_vehicle
+>>> from keicar.inputs.vehicle import make_vehicle
 >>> v = make_vehicle(built="1996-05-20", body="truck", length_mm=3295, width_mm=1395,
 ...                  height_mm=1780, cc=658)
 >>> check(v, on="2026-11-24")["us"]["path"]
@@ -17,12 +17,13 @@ from . import __version__
 from .engine import expr as E
 from .engine.explain import Evaluator
 from .engine.parameters import Law, default_law
-from .explanation import names, step, steps, variable_values
-from .jsonout import plain
-from .papers import section as papers_section
-from .rules import federal, japan
-from .state_check import resolve_registered, resolve_state, state_block
-from .vehicle import BODIES, MONTH_READINGS, InputError, Vehicle, parse_date
+from keicar.answers.explanation import names, step, steps, variable_values
+from keicar.present.jsonout import plain
+from keicar.answers.papers import section as papers_section
+from keicar.rules.us import federal
+from keicar.rules.jp import kei as japan
+from keicar.answers.state import resolve_registered, resolve_state, state_block
+from keicar.inputs.vehicle import BODIES, MONTH_READINGS, InputError, Vehicle, parse_date
 
 BUILT_DATE = federal.BUILT  # the build date as read for this run (day, or month start/end)
 
@@ -201,7 +202,7 @@ def screen_frame(frame, on: Any = None, month_reading: str | None = None, law: L
     ``freight_usd``, ``insurance_usd``, ``broker_usd``, ``port_usd``, ``state_fees_usd`` and
     ``mode`` columns where the table has them).
 
-    Rows must be valid as ``keicar.vehicle.make_vehicle`` defines it (dates within
+    Rows must be valid as ``keicar.inputs.vehicle.make_vehicle`` defines it (dates within
     1885..2101, a known body): the batch screen checks that and rejects other rows first.
     Verdicts are null where an input they need is missing."""
     import polars as pl
@@ -286,7 +287,7 @@ def as_dates(col, dtype):
 
 def resolve_entry(raw: Any, law: Law) -> dt.date:
     """The entry date of the customs columns, within the dates keicar has every rate for."""
-    from .cost import earliest_entry
+    from keicar.answers.cost import earliest_entry
 
     entry = parse_date("entry_date", raw)
     first = earliest_entry(law)
@@ -346,7 +347,7 @@ def _state_inputs(schema, law: Law, constants: dict, temp, state, state_column, 
     ``temp``); the inputs the table then has ({'state'} or nothing)."""
     import polars as pl
 
-    from .state_check import resolve_state
+    from keicar.answers.state import resolve_state
 
     if state in (None, "") and state_column is None:
         if registered_column is not None:
@@ -362,7 +363,7 @@ def _state_inputs(schema, law: Law, constants: dict, temp, state, state_column, 
     else:
         # Codes are matched case-insensitively; a code the law has no state for is a missing
         # state (as resolve_state refuses it); the table's own column is left as it was.
-        from .state_check import state_codes
+        from keicar.answers.state import state_codes
 
         code = pl.col(state_column).cast(pl.String).str.strip_chars().str.to_uppercase()
         temp("state", pl.when(code.is_in(state_codes(law))).then(code))

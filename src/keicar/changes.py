@@ -15,8 +15,8 @@ import datetime as dt
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from .engine.parameters import Law, Node, Parameter
-from .engine.variables import value_notes
+from keicar.engine.parameters import Law, Node, Parameter
+from keicar.engine.variables import value_notes
 
 PREFIXES = ("us.federal", "us.states")
 

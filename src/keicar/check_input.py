@@ -12,12 +12,12 @@ def check_from_input(fields: dict[str, Any], *, on: Any = None, month_reading: A
                      country: str | None = None) -> dict[str, Any]:
     """The JSON contract of ``keicar check --json``. ``fields``: built, body, length_mm,
     width_mm, height_mm, cc, stroke, ev_kw, make, model, chassis (raw strings or numbers)."""
-    from .countries import check_country
-    from .vehicle import make_vehicle
+    from keicar.answers.countries import check_country
+    from keicar.inputs.vehicle import make_vehicle
 
     given, catalog_info = dict(fields), None
     if given.get("chassis"):
-        from .catalog import fill
+        from keicar.catalog import fill
 
         given, catalog_info = fill(given, given["chassis"], given.get("make"), given.get("model"))
     vehicle = make_vehicle(**given)

@@ -6,7 +6,7 @@
 ('8704.31', 25)
 
 Every rate is read from ``law/us/federal/customs.yaml`` by the expressions in
-``keicar.rules.customs``. The amounts are the registry variables (``customs.value_usd``,
+``keicar.rules.us.customs``. The amounts are the registry variables (``customs.value_usd``,
 ``customs.duty_usd``, ``customs.mpf_usd``, ``customs.hmf_usd``, ``cost.landed_usd``,
 ``duty.*``: ``keicar.rules.registry``), so the table runner computes the same; this module
 validates input, traces them with the explainer (so that each line carries the dated values
@@ -18,15 +18,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from . import __version__
-from .engine import expr as E
-from .engine.explain import Evaluator
-from .engine.parameters import Law, default_law
-from .engine.variables import trace
-from .engine.variables import read_records
-from .rules import customs as C
-from .rules.registry import registry
-from .vehicle import BODIES, InputError, parse_built, parse_date
+from keicar import __version__
+from keicar.engine import expr as E
+from keicar.engine.explain import Evaluator
+from keicar.engine.parameters import Law, default_law
+from keicar.engine.variables import trace
+from keicar.engine.variables import read_records
+from keicar.rules.us import customs as C
+from keicar.rules.registry import registry
+from keicar.inputs.vehicle import BODIES, InputError, parse_built, parse_date
 
 MODES = ("ocean", "air")
 MAX_USD = 10_000_000  # input sanity (a typo guard), not law

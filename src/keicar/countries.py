@@ -1,5 +1,5 @@
 """``keicar check --country CA|AU|UK``: the import block for another country, with the
-same explanation as the US block (``keicar.rules.countries``). The verdicts are the registry
+same explanation as the US block (``keicar.rules.intl.countries``). The verdicts are the registry
 variables ``ca.*``, ``au.*``, ``uk.*`` (``keicar.rules.registry``)."""
 
 from __future__ import annotations
@@ -7,12 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .api import check, resolve_reading
-from .engine.explain import Evaluator
-from .engine.parameters import Law, default_law
-from .explanation import steps, variable_values
-from .rules.countries import COUNTRIES
-from .vehicle import InputError, Vehicle, parse_date
+from keicar.api import check, resolve_reading
+from keicar.engine.explain import Evaluator
+from keicar.engine.parameters import Law, default_law
+from keicar.answers.explanation import steps, variable_values
+from keicar.rules.intl.countries import COUNTRIES
+from keicar.inputs.vehicle import InputError, Vehicle, parse_date
 
 ACCEPTED = ("US", *COUNTRIES)
 

@@ -2,7 +2,7 @@
 
 A generation's first builds are those of its ``production_start`` month (or year), its last
 builds those of its ``production_end``. The dates are computed by the same rule expressions
-as ``keicar check`` (``keicar.rules.federal``): NHTSA's 25-year anniversary, read by default
+as ``keicar check`` (``keicar.rules.us.federal``): NHTSA's 25-year anniversary, read by default
 conservatively from the last day of the known month (or year), with the month-level reading
 (the first day) reported too; and the EPA 21-year date. A catalog period is only a bound:
 the individual vehicle's date of manufacture decides.
@@ -14,13 +14,13 @@ import calendar as _cal
 import datetime as dt
 from typing import Any
 
-from .api import resolve_on, resolve_reading
-from .catalog import BUILD_DATE_NOTE, Generation, generations, resolve_code_generations
-from .engine import expr as E
-from .engine.explain import Evaluator
-from .engine.parameters import Law, default_law
-from .rules import federal
-from .vehicle import parse_month
+from keicar.api import resolve_on, resolve_reading
+from keicar.catalog import BUILD_DATE_NOTE, Generation, generations, resolve_code_generations
+from keicar.engine import expr as E
+from keicar.engine.explain import Evaluator
+from keicar.engine.parameters import Law, default_law
+from keicar.rules.us import federal
+from keicar.inputs.vehicle import parse_month
 
 #: The date from which road import is allowed: both NHTSA's and EPA's ages are reached.
 ROAD_FROM = E.MaxOf((federal.nhtsa_eligible_from(), federal.epa_eligible_from))

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .engine.explain import Evaluator, Read
-from .engine.parameters import Law, Value
-from .engine.variables import read_records
-from .jsonout import plain
-from .rules.model import Check
+from keicar.engine.explain import Evaluator, Read
+from keicar.engine.parameters import Law, Value
+from keicar.engine.variables import read_records
+from keicar.present.jsonout import plain
+from keicar.rules.model import Check
 
 
 def _eval_reading(ev: Evaluator, expr) -> tuple[Any, list[Read]]:
@@ -64,7 +64,7 @@ def variable_values(law: Law, row: dict[str, Any], have: tuple[str, ...] = (),
     are in ``have`` and whose name starts with ``prefix``: the values
     :func:`keicar.engine.variables.trace` gives (dates as YYYY-MM-DD, ``names`` comma-joined),
     each shared sub-tree evaluated once."""
-    from .rules.registry import registry
+    from keicar.rules.registry import registry
 
     ev = Evaluator(law, row, remember=True)  # variables share sub-trees: evaluate each once
     return {v.name: plain(ev.eval(v.formula)) for v in registry(law).select(have=have)

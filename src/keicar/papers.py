@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .engine.parameters import Law, default_law
-from .engine.variables import trace
-from .explanation import names
+from keicar.engine.parameters import Law, default_law
+from keicar.engine.variables import trace
+from keicar.answers.explanation import names
 
 NODE = "us.federal.papers"
 #: rules.federal.path -> the path names papers.yaml uses
@@ -62,7 +62,7 @@ def section(us_path: str, items: list[str], on: dt.date, mode: str = "ocean",
 def for_vehicle(vehicle, on: dt.date, mode: str = "ocean", month_reading: str | None = None,
                 law: Law | None = None) -> dict[str, Any]:
     """Checklist for a vehicle given only its build date and body."""
-    from .rules.registry import registry
+    from keicar.rules.registry import registry
 
     law = law or default_law()
     reg = registry(law)

@@ -12,10 +12,10 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from .engine.parameters import Law, default_law
-from .engine.policy import Policy
-from .rules import category
-from .vehicle import BODIES, InputError, parse_date
+from keicar.engine.parameters import Law, default_law
+from keicar.engine.policy import Policy
+from keicar.rules import category
+from keicar.inputs.vehicle import BODIES, InputError, parse_date
 
 CATALOG = Path(__file__).resolve().parent / "catalog" / "catalog.csv"
 #: Columns of a listings file: the dimensions are required, the rest optional.
@@ -84,7 +84,7 @@ def resolve_on(raw: Any, policy: Policy, today: dt.date | None = None) -> dt.dat
 def _compiled(law: Law, prefix: str | None, columns: set[str], on: dt.date, tag: str):
     import polars as pl
 
-    from .engine.vectorized import Compiler
+    from keicar.engine.vectorized import Compiler
 
     cks, _ = category.checks(law, prefix) if prefix else ([], [])
     skipped = [c.name for c in cks if c.name in category.LIMITS and category.LIMITS[c.name][1] not in columns]

@@ -1,4 +1,4 @@
-"""The ``state`` block of ``keicar check``: the state rules (``keicar.rules.states``)
+"""The ``state`` block of ``keicar check``: the state rules (``keicar.rules.us.states``)
 explained for one vehicle, with the dated values, citations and the sentence shown to the
 owner. Interfaces call ``keicar.api.check(..., state=...)``, which calls this with the
 values of the ``state.*`` registry variables (``keicar.rules.registry``)."""
@@ -8,12 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .engine.explain import Evaluator, jurisdictions
-from .engine.parameters import Law, Value
-from .explanation import steps, variable_values
-from .jsonout import plain
-from .rules import states as S
-from .vehicle import InputError, parse_date
+from keicar.engine.explain import Evaluator, jurisdictions
+from keicar.engine.parameters import Law, Value
+from keicar.answers.explanation import steps, variable_values
+from keicar.present.jsonout import plain
+from keicar.rules.us import states as S
+from keicar.inputs.vehicle import InputError, parse_date
 
 PREFIX = "us.states"
 

@@ -1,6 +1,6 @@
 """The state records as data for people: one state on a date, all of them, one record in
 full, and the data keepers' audit. Statuses come from the rule expressions
-(``keicar.rules.states``) evaluated for a generic kei truck and kei car, so these listings
+(``keicar.rules.us.states``) evaluated for a generic kei truck and kei car, so these listings
 and ``keicar check --state`` can never disagree."""
 
 from __future__ import annotations
@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .engine.explain import Evaluator
-from .engine.parameters import Law, Parameter, default_law
-from .jsonout import plain
-from .state_check import PREFIX, resolve_state, scheduled_changes, state_block, state_codes
-from .vehicle import InputError
+from keicar.engine.explain import Evaluator
+from keicar.engine.parameters import Law, Parameter, default_law
+from keicar.present.jsonout import plain
+from keicar.answers.state import PREFIX, resolve_state, scheduled_changes, state_block, state_codes
+from keicar.inputs.vehicle import InputError
 
 STATUSES = ("unrestricted", "restricted", "off_road_only", "prohibited", "unclear")
 
@@ -99,7 +99,7 @@ def audit(law: Law | None = None, today: dt.date | None = None, older_than: int 
     (kei trucks/vans, and kei cars), records by confidence, sources seen more than
     ``older_than`` days before ``today`` (or never dated), disputed values, records whose
     status is unclear today, and the changes in the data from ``changed_since`` to ``today``."""
-    from .changes import changes
+    from keicar.answers.changes import changes
 
     law = law or default_law()
     today = today or dt.date.today()

@@ -15,9 +15,9 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from .engine.parameters import Law, default_law
-from .statelaw import STATUSES, all_summaries
-from .vehicle import InputError
+from keicar.engine.parameters import Law, default_law
+from keicar.answers.statelaw import STATUSES, all_summaries
+from keicar.inputs.vehicle import InputError
 
 GEOMETRY = Path(__file__).resolve().parent / "maps" / "us_states.json"
 

@@ -5,7 +5,7 @@ Unit factors are definitions of the units (1 in = 25.4 mm exactly), not law.
 
 from __future__ import annotations
 
-from ..vehicle import BOUNDS, InputError
+from keicar.inputs.vehicle import BOUNDS, InputError
 
 #: The columns the screen reads (``state`` is optional).
 BUILT = "built"

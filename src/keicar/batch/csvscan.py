@@ -23,7 +23,7 @@ from pathlib import Path
 
 import polars as pl
 
-from ..vehicle import InputError
+from keicar.inputs.vehicle import InputError
 
 CHUNK = 1 << 24
 _QUOTED = b"\x00"  # stands for a quoted value in the unquoted text (NUL bytes are refused)

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from ..vehicle import InputError
+from keicar.inputs.vehicle import InputError
 
 PREFIX = ".keicar-run-"
 MARKER = "keicar-run.json"

@@ -25,7 +25,7 @@ from typing import Any, Callable
 
 import polars as pl
 
-from ..vehicle import InputError
+from keicar.inputs.vehicle import InputError
 from . import validate as V
 from .columns import ON, PRICE, PRICE_JPY, REGISTERED, ROW, STATE, clash, parse_map, parse_units
 from .csvscan import Records, count_records, header_names, sniff
@@ -176,7 +176,7 @@ class Job:
         the rate for a ``price_jpy`` column."""
         from ..api import earliest_on, resolve_entry, resolve_on, resolve_reading, select_variables
         from ..engine.parameters import default_law
-        from ..state_check import resolve_state
+        from keicar.answers.state import resolve_state
 
         law = default_law()
         today = today or dt.date.today()
@@ -262,7 +262,7 @@ class Job:
 
 def _price_inputs(schema: pl.Schema, fx_jpy_per_usd: Any) -> float | None:
     """The yen rate for a ``price_jpy`` column, checked as ``keicar cost`` checks it."""
-    from ..cost import price_from_yen
+    from keicar.answers.cost import price_from_yen
 
     if PRICE in schema and PRICE_JPY in schema:
         raise InputError("price_usd", f"the input has both a {PRICE!r} and a {PRICE_JPY!r} column; keep one")
@@ -277,7 +277,7 @@ def _state_values(codes_only: bool) -> dict[str, str]:
     """Accepted values of a ``state`` column (upper case, spaces single) -> code: the codes of
     the law's state files and, unless ``codes_only``, the names those files give."""
     from ..engine.parameters import default_law
-    from ..state_check import state_codes, state_name
+    from keicar.answers.state import state_codes, state_name
 
     law = default_law()
     codes = state_codes(law)

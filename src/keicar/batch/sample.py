@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from ..vehicle import BODIES, EARLIEST_BUILD, InputError
+from keicar.inputs.vehicle import BODIES, EARLIEST_BUILD, InputError
 from .files import RunFolder, clean_stale, write_error
 
 CHUNK = 1_000_000

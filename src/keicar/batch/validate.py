@@ -1,6 +1,6 @@
 """Row validation for tables, as vectorized Polars expressions.
 
-The same rules, in the same order, as ``keicar.vehicle.make_vehicle`` (which validates one
+The same rules, in the same order, as ``keicar.inputs.vehicle.make_vehicle`` (which validates one
 vehicle): the first failing check of a row is its reject reason, worded the same way.
 ``tests/test_batch.py`` checks the two against each other on messy rows.
 
@@ -16,7 +16,7 @@ from typing import Callable
 
 import polars as pl
 
-from ..vehicle import BODIES, BOUNDS, EARLIEST_BUILD, STROKES, InputError
+from keicar.inputs.vehicle import BODIES, BOUNDS, EARLIEST_BUILD, STROKES, InputError
 from .columns import (BODY, BUILT, FIELD, MODE, MONEY, NUMBERS, ON, PRICE, PRICE_JPY, REASON, REGISTERED,
                       REQUIRED, ROW, STATE, STROKE, WORKING, names)
 
@@ -310,9 +310,9 @@ def _said(fn: Callable[..., object], *values: pl.Expr) -> pl.Expr:
 
 def _date_column(p: Plan, name: str, dtype: pl.DataType, if_missing: str | None = None) -> tuple[pl.Expr, pl.Expr]:
     """(parsed date, missing) of a column of days, with the checks of
-    ``keicar.vehicle.parse_date``, in its words; ``if_missing``: a missing value is a reject
+    ``keicar.inputs.vehicle.parse_date``, in its words; ``if_missing``: a missing value is a reject
     with this reason."""
-    from ..vehicle import DATES, parse_date
+    from keicar.inputs.vehicle import DATES, parse_date
 
     raw = pl.col(p.source[name])
     said = lambda: _said(lambda v: parse_date(name, v), raw)  # noqa: E731
@@ -344,7 +344,7 @@ def _on(p: Plan, dtype: pl.DataType, earliest: dt.date) -> None:
 
 
 def _registered(p: Plan, dtype: pl.DataType, on: dt.date | None, has_state: bool) -> None:
-    """First registration in the state: ``keicar.state_check.resolve_registered``'s checks."""
+    """First registration in the state: ``keicar.answers.state.resolve_registered``'s checks."""
     reg, missing = _date_column(p, REGISTERED, dtype)
     asked = pl.col(P + ON) if on is None else pl.lit(on)
     state = pl.col(P + STATE) if STATE in p.source else pl.lit("given" if has_state else None)
@@ -358,9 +358,9 @@ def _registered(p: Plan, dtype: pl.DataType, on: dt.date | None, has_state: bool
 
 
 def _money(p: Plan, schema: pl.Schema, fx: float | None) -> None:
-    """Amounts as ``keicar cost`` reads them (``keicar.cost.money``: a number, 0 or more,
+    """Amounts as ``keicar cost`` reads them (``keicar.answers.cost.money``: a number, 0 or more,
     within its bounds; a yen price at the rate given); ``mode`` ocean or air (default ocean)."""
-    from ..cost import FX_JPY_PER_USD, MAX_USD, MODES, money, price_from_yen
+    from keicar.answers.cost import FX_JPY_PER_USD, MAX_USD, MODES, money, price_from_yen
 
     for name in (PRICE_JPY, *MONEY):
         if name not in p.source:
@@ -404,7 +404,7 @@ def _number_text(x: pl.Expr) -> pl.Expr:
 
 
 def _complete(p: Plan) -> None:
-    """keicar.vehicle.require_complete: the three dimensions, and cc or ev_kw."""
+    """keicar.inputs.vehicle.require_complete: the three dimensions, and cc or ev_kw."""
     for name in ("length_mm", "width_mm", "height_mm"):
         lo, hi, unit = BOUNDS[name]
         p.checks.append(Check(name, pl.col(P + name).is_null(), lambda lo=lo, hi=hi, unit=unit: pl.lit(

@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..vehicle import InputError
+from keicar.inputs.vehicle import InputError
 
 CATALOG_CSV = Path(__file__).resolve().parent / "catalog.csv"
 

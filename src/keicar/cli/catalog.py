@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from .main import app
+from .app import app
 from .render import esc, fields_named
 from .render import console as make_console
 
@@ -72,7 +72,7 @@ def when(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """From when the first and the last builds of a generation may be imported to the US."""
-    from ..eligibility import when as run
+    from keicar.answers.eligibility import when as run
 
     with fields_named(chassis="code"):
         r = run(code, make, on, month_reading)
@@ -95,7 +95,7 @@ def calendar_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Catalog generations whose first or last builds become importable that month."""
-    from ..eligibility import month_calendar
+    from keicar.answers.eligibility import month_calendar
 
     r = month_calendar(month, month_reading)
     if as_json:

@@ -7,13 +7,13 @@ from typing import Optional
 
 import typer
 
-from .main import app
+from .app import app
 from .render import console as make_console
 from .render import emit
 
 
 def _date(field: str, raw: Optional[str]) -> Optional[dt.date]:
-    from ..vehicle import parse_date
+    from keicar.inputs.vehicle import parse_date
 
     return parse_date(field, raw) if raw not in (None, "") else None
 
@@ -26,10 +26,10 @@ def changes(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """Every change in the state and federal law data, past and scheduled, with its sources."""
-    from ..changes import changes as list_changes
+    from keicar.answers.changes import changes as list_changes
     from ..engine.parameters import default_law
-    from ..state_check import resolve_state
-    from ..vehicle import InputError
+    from keicar.answers.state import resolve_state
+    from keicar.inputs.vehicle import InputError
 
     law = default_law()
     lo, hi = _date("since", since), _date("until", until)
@@ -45,7 +45,7 @@ def _show(result: dict) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from ..changes import summary_line
+    from keicar.answers.changes import summary_line
 
     c = make_console()
     t = Table(title=f"Changes in kei vehicle law data ({result['count']})", title_justify="left")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..vehicle import InputError
+from keicar.inputs.vehicle import InputError
 
 
 def policy_chart(result: dict, out: str) -> None:

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from .main import app
+from .app import app
 from .render import console as make_console
 
 EXAMPLE = dict(built="1999-05", body="truck", length_mm=3395, width_mm=1475, height_mm=1765,
@@ -38,7 +38,7 @@ def check(
     as_json: bool = typer.Option(False, "--json", help="Print the JSON contract instead of tables."),
 ) -> None:
     """Is it kei, and from when may it enter the US? Every step with its limit and citation."""
-    from ..check_input import check_from_input
+    from keicar.answers.check_input import check_from_input
 
     given = dict(built=built, body=body, length_mm=length_mm, width_mm=width_mm,
                  height_mm=height_mm, cc=cc, stroke=stroke, ev_kw=ev_kw, make=make,

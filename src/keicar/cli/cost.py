@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from .main import app
+from .app import app
 from .render import add_row, esc
 from .render import console as make_console
 
@@ -28,7 +28,7 @@ def cost(
     as_json: bool = typer.Option(False, "--json", help="Print the JSON contract."),
 ) -> None:
     """US landed cost: customs value, duty by HTS heading and entry date, MPF, HMF, your fees."""
-    from ..cost import landed_cost
+    from keicar.answers.cost import landed_cost
 
     r = landed_cost(body=body, built=built, price_usd=price_usd, price_jpy=price_jpy,
                     fx_jpy_per_usd=fx_jpy_per_usd, freight_usd=freight_usd, insurance_usd=insurance_usd,
@@ -76,8 +76,8 @@ def papers(
     """The import paperwork for the vehicle's path (25-year or off-road), in order, cited."""
     from ..api import resolve_on, resolve_reading
     from ..engine.parameters import default_law
-    from ..papers import for_vehicle
-    from ..vehicle import make_vehicle
+    from keicar.answers.papers import for_vehicle
+    from keicar.inputs.vehicle import make_vehicle
 
     vehicle = make_vehicle(built=built, body=body, require_specs=False)
     on_d = resolve_on(on, default_law())

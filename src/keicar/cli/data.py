@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from .main import app
+from .app import app
 
 data_app = typer.Typer(help="Look after the law data.", no_args_is_help=True)
 app.add_typer(data_app, name="data")

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from .main import app
+from .app import app
 from .render import add_row, esc, fields_named
 from .render import console as make_console
 
@@ -20,8 +20,8 @@ def fmvss(
 ) -> None:
     """Federal Motor Vehicle Safety Standards (49 CFR 571) for a class or a policy category."""
     from ..engine.parameters import default_law
-    from ..rules import fmvss as rules
-    from ..vehicle import InputError
+    from keicar.rules.us import fmvss as rules
+    from keicar.inputs.vehicle import InputError
 
     law = default_law()
     key = cls.strip().lower()
@@ -30,7 +30,7 @@ def fmvss(
         result = {"class": klass, "standards": rules.for_class(law, klass)}
     else:
         from ..engine.policy import POLICY_ROOT, load_policy, shipped_policies
-        from ..policy_run import resolve_on
+        from keicar.answers.policy import resolve_on
 
         if not (_is_file(cls) or _is_file(POLICY_ROOT / f"{key}.yaml")):
             names = ", ".join(p.stem for p in shipped_policies())

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from .main import app
+from .app import app
 from .render import add_row, esc
 from .render import console as make_console
 
@@ -27,8 +27,8 @@ def jp_cost(
 ) -> None:
     """Kei vs a registered car over N years: annual taxes, weight tax, inspections, parking."""
     from ..engine.parameters import default_law
-    from ..rules.japan_costs import compare
-    from ..vehicle import DATES, InputError, parse_date
+    from keicar.answers.jp_costs import compare
+    from keicar.inputs.vehicle import DATES, InputError, parse_date
 
     try:
         n = int(years)

@@ -13,7 +13,7 @@ import sys
 import typer
 
 from ..engine.parameters import LawError
-from ..vehicle import InputError
+from keicar.inputs.vehicle import InputError
 
 app = typer.Typer(
     name="keicar",

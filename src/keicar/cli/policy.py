@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from .main import app
+from .app import app
 from .render import add_row, esc, fields_named, printable
 from .render import console as make_console
 
@@ -62,8 +62,8 @@ def run(
     """Baseline and policy in one pass: who qualifies under each, which limit binds, the difference."""
     from ..engine.parameters import default_law
     from ..engine.policy import load_policy
-    from ..policy_run import listings_frame, report
-    from ..vehicle import InputError
+    from keicar.answers.policy import listings_frame, report
+    from keicar.inputs.vehicle import InputError
 
     if chart and not chart.lower().endswith((".png", ".svg")):
         raise InputError("chart", f"{chart!r}: give a file name ending in .png or .svg")

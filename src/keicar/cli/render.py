@@ -7,7 +7,7 @@ import re
 import sys
 from typing import Any
 
-from ..vehicle import InputError
+from keicar.inputs.vehicle import InputError
 
 OK, FAIL = "✔", "✘"
 OPS = {"<=": "≤", ">=": "≥", "in": "one of"}
@@ -26,8 +26,8 @@ def fields_named(**names: str):
 
 
 def print_json(data: Any) -> None:
-    """Strict JSON (``keicar.jsonout``: the same as the web API's), indented for people."""
-    from ..jsonout import dumps
+    """Strict JSON (``keicar.present.jsonout``: the same as the web API's), indented for people."""
+    from keicar.present.jsonout import dumps
 
     sys.stdout.write(dumps(data, indent=2) + "\n")
 

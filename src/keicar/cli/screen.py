@@ -8,8 +8,8 @@ from typing import List, Optional
 
 import typer
 
-from ..vehicle import InputError
-from .main import app
+from keicar.inputs.vehicle import InputError
+from .app import app
 
 
 @app.command()

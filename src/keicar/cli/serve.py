@@ -6,8 +6,8 @@ import errno
 
 import typer
 
-from ..vehicle import InputError
-from .main import app
+from keicar.inputs.vehicle import InputError
+from .app import app
 
 
 @app.command()

@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from .data import data_app
-from .main import app
+from .app import app
 from .render import add_row, esc, fields_named
 from .render import console as make_console
 
@@ -18,7 +18,7 @@ STATUS_STYLE = {"unrestricted": "green", "restricted": "yellow", "off_road_only"
 
 
 def _on(raw: Optional[str]) -> dt.date:
-    from ..vehicle import parse_date
+    from keicar.inputs.vehicle import parse_date
 
     return parse_date("on", raw) if raw not in (None, "") else dt.date.today()
 
@@ -45,7 +45,7 @@ def states(
 ) -> None:
     """Every state and DC on a date: may a kei vehicle be titled and driven, on which roads?"""
     from ..engine.parameters import default_law
-    from ..statelaw import all_summaries
+    from keicar.answers.statelaw import all_summaries
 
     on_d = _on(on)
     rows = all_summaries(default_law(), on_d, status.strip().lower() if status else None)
@@ -80,7 +80,7 @@ def state(
     """One state's record: the answer on a date, its history, scheduled changes, definition,
     sources (with the day each was read), the claims of sources that disagree, and confidence."""
     from ..engine.parameters import default_law
-    from ..statelaw import record
+    from keicar.answers.statelaw import record
 
     with fields_named(state="code"):
         rec = record(default_law(), code, _on(on))
@@ -167,8 +167,8 @@ def map_(
     body: str = typer.Option("truck", help="truck (trucks and vans) or passenger (kei cars)."),
 ) -> None:
     """A US map of the state statuses on a date (outlines ship with keicar: no network)."""
-    from ..statemap import write_map
-    from ..vehicle import InputError
+    from keicar.present.statemap import write_map
+    from keicar.inputs.vehicle import InputError
 
     if body not in ("truck", "passenger"):
         raise InputError("body", f"{body!r}: the map is drawn for truck or passenger")
@@ -186,8 +186,8 @@ def audit(
 ) -> None:
     """The data keepers' to-do list for the state records: counts by status, basis and
     confidence, old sources, disputed values, unclear statuses, what changed."""
-    from ..statelaw import audit as run_audit
-    from ..vehicle import parse_date
+    from keicar.answers.statelaw import audit as run_audit
+    from keicar.inputs.vehicle import parse_date
 
     changed = parse_date("since", since) if since not in (None, "") else None
     report = run_audit(today=_on(on), older_than=older_than, changed_since=changed)
@@ -226,7 +226,7 @@ def audit(
     c.print(s)
     c.print(f"Values marked low confidence: {len(report['low_confidence_values'])}")
     if "changes" in report:
-        from ..changes import summary_line
+        from keicar.answers.changes import summary_line
 
         ch = Table(title=f"Changes from {report['changed_since']} ({len(report['changes'])})", title_justify="left")
         for col in ("date", "change"):

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from .main import app
+from .app import app
 from .render import console as make_console
 from .render import emit
 
@@ -21,7 +21,7 @@ def variables(
 
     from ..engine.parameters import default_law
     from ..rules.registry import registry
-    from ..vehicle import parse_date
+    from keicar.inputs.vehicle import parse_date
 
     law = default_law()
     on_d = parse_date("on", on) if on not in (None, "") else dt.date.today()

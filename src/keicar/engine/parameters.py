@@ -133,7 +133,7 @@ class Node:
                 yield from child.walk()
 
 
-def _as_date(raw: Any) -> dt.date | None:
+def as_date(raw: Any) -> dt.date | None:
     if isinstance(raw, dt.datetime):
         return raw.date()
     if isinstance(raw, dt.date):
@@ -185,7 +185,7 @@ def _line_of(doc: Any, keys: list) -> int | None:
     return line
 
 
-class _Fail(Exception):
+class Fail(Exception):
     def __init__(self, keys: list, message: str):
         super().__init__(message)
         self.keys = keys
@@ -203,56 +203,56 @@ _RESEARCH_NOTE = re.compile(r"first-pass research|research (record|notes?)\b|sha
 PRINTED_KINDS = ("statute", "regulation")
 
 
-def _parse_source(sid: str, raw: Any, keys: list, *, need_href: bool = True) -> Source:
+def parse_source(sid: str, raw: Any, keys: list, *, need_href: bool = True) -> Source:
     """Validate one source. Refused: a title or href holding a local file path or naming a
     research note, an href that is not a web address, and (``need_href``: every law file) a
     source without an href unless it is a printed statute or regulation with a ``citation``."""
     if not isinstance(raw, dict):
-        raise _Fail(keys, "a source must be a mapping with title, href, seen, kind")
+        raise Fail(keys, "a source must be a mapping with title, href, seen, kind")
     title = raw.get("title")
     if not title or not isinstance(title, str):
-        raise _Fail(keys, "source has no title")
+        raise Fail(keys, "source has no title")
     href = raw.get("href")
     if href is not None and not isinstance(href, str):
-        raise _Fail(keys + ["href"], "a URL (text)")
+        raise Fail(keys + ["href"], "a URL (text)")
     for name, text in (("title", title), ("href", href or "")):
         if _LOCAL_PATH.search(text):
-            raise _Fail(keys + [name], f"names a local file ({text.strip()[:80]!r}); cite the page or "
+            raise Fail(keys + [name], f"names a local file ({text.strip()[:80]!r}); cite the page or "
                         "statute itself, with its URL and the day it was read")
         if _RESEARCH_NOTE.search(text):
-            raise _Fail(keys + [name], "cites a research note; research notes are leads, not sources: "
+            raise Fail(keys + [name], "cites a research note; research notes are leads, not sources: "
                         "cite the pages they relayed, each with its URL and the day it was read")
     if href is not None and not re.match(r"https?://[^\s/]+\.[^\s/]+", href):
-        raise _Fail(keys + ["href"], f"{href!r} is not a web address (https://...)")
-    seen = _as_date(raw.get("seen")) if raw.get("seen") is not None else None
+        raise Fail(keys + ["href"], f"{href!r} is not a web address (https://...)")
+    seen = as_date(raw.get("seen")) if raw.get("seen") is not None else None
     if href and seen is None:
-        raise _Fail(keys + ["seen"], "a web source needs `seen: YYYY-MM-DD` (the day it was read)")
+        raise Fail(keys + ["seen"], "a web source needs `seen: YYYY-MM-DD` (the day it was read)")
     kind = raw.get("kind")
     if kind is not None and (not isinstance(kind, str) or kind not in SOURCE_KINDS):
-        raise _Fail(keys + ["kind"], f"unknown source kind {kind!r}; accepted: {', '.join(sorted(SOURCE_KINDS))}")
+        raise Fail(keys + ["kind"], f"unknown source kind {kind!r}; accepted: {', '.join(sorted(SOURCE_KINDS))}")
     citation = raw.get("citation")
     if citation is not None and not isinstance(citation, str):
-        raise _Fail(keys + ["citation"], "a citation is text, e.g. 49 U.S.C. 30112(b)(9)")
+        raise Fail(keys + ["citation"], "a citation is text, e.g. 49 U.S.C. 30112(b)(9)")
     if need_href and not href and not (kind in PRINTED_KINDS and citation):
-        raise _Fail(keys + ["href"], "a source needs `href:` (the page read), unless it is a printed statute "
+        raise Fail(keys + ["href"], "a source needs `href:` (the page read), unless it is a printed statute "
                     "or regulation: `kind: statute` or `regulation` with its `citation:`")
     return Source(sid, title.strip(), href, seen, kind, citation)
 
 
 def _parse_refs(raw: Any, sources: dict[str, Source], keys: list) -> tuple[Source, ...]:
     if raw is None or raw == []:
-        raise _Fail(keys, "every value needs a `reference:` (source ids or inline {title, href, seen})")
+        raise Fail(keys, "every value needs a `reference:` (source ids or inline {title, href, seen})")
     items = raw if isinstance(raw, list) else [raw]
     out = []
     for i, item in enumerate(items):
         if isinstance(item, str):
             if item not in sources:
-                raise _Fail(keys, f"reference {item!r} is not in this file's `sources:`")
+                raise Fail(keys, f"reference {item!r} is not in this file's `sources:`")
             out.append(sources[item])
         elif isinstance(item, dict):
-            out.append(_parse_source(f"inline-{i}", item, keys))
+            out.append(parse_source(f"inline-{i}", item, keys))
         else:
-            raise _Fail(keys, "a reference is a source id or an inline {title, href, seen}")
+            raise Fail(keys, "a reference is a source id or an inline {title, href, seen}")
     return tuple(out)
 
 
@@ -260,73 +260,73 @@ def _check_value_type(value: Any, unit: str, allowed: tuple[str, ...] | None, ke
     if value is None:
         return None
     if unit == "date":
-        d = _as_date(value)
+        d = as_date(value)
         if d is None:
-            raise _Fail(keys, f"unit is date but value {value!r} is not YYYY-MM-DD")
+            raise Fail(keys, f"unit is date but value {value!r} is not YYYY-MM-DD")
         return d
     if unit == "bool":
         if not isinstance(value, bool):
-            raise _Fail(keys, f"unit is bool but value is {value!r}")
+            raise Fail(keys, f"unit is bool but value is {value!r}")
         return value
     if unit == "enum":
         vals = value if isinstance(value, list) else [value]
         for v in vals:
             if not isinstance(v, str) or (allowed and v not in allowed):
-                raise _Fail(keys, f"value {v!r} is not one of values_allowed {list(allowed or [])}")
+                raise Fail(keys, f"value {v!r} is not one of values_allowed {list(allowed or [])}")
         return tuple(value) if isinstance(value, list) else value
     if unit == "text":
         if not isinstance(value, (str, list)):
-            raise _Fail(keys, f"unit is text but value is {value!r}")
+            raise Fail(keys, f"unit is text but value is {value!r}")
         return tuple(value) if isinstance(value, list) else value
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise _Fail(keys, f"unit is {unit} but value {value!r} is not a number")
+        raise Fail(keys, f"unit is {unit} but value {value!r} is not a number")
     return value
 
 
-def _parse_parameter(path: str, raw: dict, sources: dict[str, Source], keys: list, file: Path) -> Parameter:
+def parse_parameter(path: str, raw: dict, sources: dict[str, Source], keys: list, file: Path) -> Parameter:
     unknown = set(raw) - PARAM_KEYS
     if unknown:
-        raise _Fail(keys + [sorted(unknown)[0]], f"unknown key(s) {sorted(unknown)} in parameter {path}")
+        raise Fail(keys + [sorted(unknown)[0]], f"unknown key(s) {sorted(unknown)} in parameter {path}")
     unit = raw.get("unit")
     if unit not in UNITS:
-        raise _Fail(keys + ["unit"], f"parameter {path}: unknown unit {unit!r}; accepted: {', '.join(sorted(UNITS))}")
+        raise Fail(keys + ["unit"], f"parameter {path}: unknown unit {unit!r}; accepted: {', '.join(sorted(UNITS))}")
     allowed = raw.get("values_allowed")
     if allowed is not None:
         allowed = tuple(allowed)
     values_raw = raw.get("values")
     if not isinstance(values_raw, dict) or not values_raw:
-        raise _Fail(keys + ["values"], f"parameter {path}: `values:` must map dates to values")
+        raise Fail(keys + ["values"], f"parameter {path}: `values:` must map dates to values")
     values: list[Value] = []
     prev: dt.date | None = None
     for key, entry in values_raw.items():
         vkeys = keys + ["values", key]
-        since = _as_date(key)
+        since = as_date(key)
         if since is None:
-            raise _Fail(vkeys, f"parameter {path}: {key!r} is not a date (YYYY-MM-DD)")
+            raise Fail(vkeys, f"parameter {path}: {key!r} is not a date (YYYY-MM-DD)")
         if prev is not None and since <= prev:
-            raise _Fail(vkeys, f"parameter {path}: dates must ascend ({since} after {prev})")
+            raise Fail(vkeys, f"parameter {path}: dates must ascend ({since} after {prev})")
         prev = since
         if not isinstance(entry, dict) or "value" not in entry:
-            raise _Fail(vkeys, f"parameter {path}: each date needs `value:` and `reference:`")
+            raise Fail(vkeys, f"parameter {path}: each date needs `value:` and `reference:`")
         unknown = set(entry) - VALUE_KEYS
         if unknown:
-            raise _Fail(vkeys + [sorted(unknown)[0]], f"parameter {path}: unknown key(s) {sorted(unknown)} at {since}")
+            raise Fail(vkeys + [sorted(unknown)[0]], f"parameter {path}: unknown key(s) {sorted(unknown)} at {since}")
         conf = entry.get("confidence", "high")
         if conf not in CONFIDENCE:
-            raise _Fail(vkeys + ["confidence"], f"confidence must be one of {CONFIDENCE}, not {conf!r}")
+            raise Fail(vkeys + ["confidence"], f"confidence must be one of {CONFIDENCE}, not {conf!r}")
         basis = entry.get("basis")
         if basis is not None and basis not in BASIS:
-            raise _Fail(vkeys + ["basis"], f"basis must be one of {', '.join(BASIS)}, not {basis!r}")
+            raise Fail(vkeys + ["basis"], f"basis must be one of {', '.join(BASIS)}, not {basis!r}")
         prec = entry.get("date_precision", "day")
         if prec not in DATE_PRECISION:
-            raise _Fail(vkeys + ["date_precision"], f"date_precision must be one of {DATE_PRECISION}")
+            raise Fail(vkeys + ["date_precision"], f"date_precision must be one of {DATE_PRECISION}")
         refs = _parse_refs(entry.get("reference"), sources, vkeys + ["reference"])
         disputed = entry.get("disputed") or []
         if not isinstance(disputed, list):
-            raise _Fail(vkeys + ["disputed"], "`disputed:` is a list of {claim, reference}")
+            raise Fail(vkeys + ["disputed"], "`disputed:` is a list of {claim, reference}")
         for j, d in enumerate(disputed):
             if not isinstance(d, dict) or "claim" not in d:
-                raise _Fail(vkeys + ["disputed"], "each disputed entry needs `claim:` and `reference:`")
+                raise Fail(vkeys + ["disputed"], "each disputed entry needs `claim:` and `reference:`")
             _parse_refs(d.get("reference"), sources, vkeys + ["disputed"])
         value = _check_value_type(entry["value"], unit, allowed, vkeys + ["value"])
         values.append(
@@ -343,10 +343,10 @@ def _parse_node(path: str, raw: dict, sources: dict[str, Source], keys: list, fi
                 node.meta[key] = child
             continue
         if not isinstance(key, str):
-            raise _Fail(keys + [key], f"child names must be strings, not {key!r}")
+            raise Fail(keys + [key], f"child names must be strings, not {key!r}")
         child_path = f"{path}.{key}"
         if isinstance(child, dict) and "values" in child:
-            node.children[key] = _parse_parameter(child_path, child, sources, keys + [key], file)
+            node.children[key] = parse_parameter(child_path, child, sources, keys + [key], file)
         elif isinstance(child, dict):
             node.children[key] = _parse_node(child_path, child, sources, keys + [key], file)
         else:
@@ -371,8 +371,8 @@ def parse_file(file: Path, path: str) -> Node:
     try:
         sources_raw = raw.get("sources") or {}
         if not isinstance(sources_raw, dict):
-            raise _Fail(["sources"], "`sources:` maps ids to {title, href, seen, kind}")
-        sources = {sid: _parse_source(sid, s, ["sources", sid]) for sid, s in sources_raw.items()}
+            raise Fail(["sources"], "`sources:` maps ids to {title, href, seen, kind}")
+        sources = {sid: parse_source(sid, s, ["sources", sid]) for sid, s in sources_raw.items()}
         node = _parse_node(path, raw, sources, [], file)
         node.sources = sources
         for extra in ("claims", "history"):
@@ -381,7 +381,7 @@ def parse_file(file: Path, path: str) -> Node:
                     _parse_refs(item["reference"], sources, [extra])
         node.meta.update({k: raw[k] for k in ("code", "name", "claims", "history", "notes") if k in raw})
         return node
-    except _Fail as fail:
+    except Fail as fail:
         doc = yaml.load(text, Loader=_LineLoader)
         line = _line_of(doc, fail.keys)
         key = ".".join(str(k) for k in fail.keys) or "(top)"

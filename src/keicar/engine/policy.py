@@ -18,15 +18,15 @@ from typing import Any
 
 import yaml
 
-from ..vehicle import InputError
+from keicar.inputs.vehicle import InputError
 from .parameters import (
     Law,
     Parameter,
     Value,
-    _as_date,
-    _Fail,
-    _parse_parameter,
-    _parse_source,
+    as_date,
+    Fail,
+    parse_parameter,
+    parse_source,
 )
 
 POLICY_ROOT = Path(__file__).resolve().parent.parent / "policies"
@@ -132,22 +132,22 @@ def _mirror(raw: Any, law: Law, fail_key: list) -> tuple[list[Value], Parameter]
     not ``on``: YAML 1.1 reads a bare ``on`` key as True.)"""
     spec = {"path": raw} if isinstance(raw, str) else raw
     if not isinstance(spec, dict) or not isinstance(spec.get("path"), str):
-        raise _Fail(fail_key, "`from:` is a parameter path, or {path, at, since}")
+        raise Fail(fail_key, "`from:` is a parameter path, or {path, at, since}")
     src_path = spec["path"]
     if not law.has(src_path) or not isinstance(law.get(src_path), Parameter):
-        raise _Fail(fail_key, f"no parameter {src_path!r} to take values from{_suggest(src_path, law)}")
+        raise Fail(fail_key, f"no parameter {src_path!r} to take values from{_suggest(src_path, law)}")
     src = law.param(src_path)
     unknown = sorted(str(k) for k in set(spec) - {"path", "at", "since"})
     if unknown:
-        raise _Fail(fail_key, f"unknown key {unknown[0]!r}; accepted: path, at, since")
+        raise Fail(fail_key, f"unknown key {unknown[0]!r}; accepted: path, at, since")
     if spec.get("at") is None and spec.get("since") is None:
         return list(src.values), src
-    on, since = _as_date(spec.get("at")), _as_date(spec.get("since"))
+    on, since = as_date(spec.get("at")), as_date(spec.get("since"))
     if on is None or since is None:
-        raise _Fail(fail_key, "`from: {path, at, since}` needs both dates as YYYY-MM-DD")
+        raise Fail(fail_key, "`from: {path, at, since}` needs both dates as YYYY-MM-DD")
     entry = src.entry(on)
     if entry is None:
-        raise _Fail(fail_key, f"{src_path} has no value on {on}")
+        raise Fail(fail_key, f"{src_path} has no value on {on}")
     note = f"Mirrors {src_path} as in force on {on} (since {entry.since})."
     return [Value(since, entry.value, entry.references, entry.confidence, note)], src
 
@@ -259,7 +259,7 @@ def load_policy(file: str | Path, base: Law) -> Policy:
         raise PolicyError(f"{file}: a policy file is a mapping (policy, title, changes, adds)")
     try:
         return _build(raw, file, base)
-    except _Fail as fail:
+    except Fail as fail:
         key = ".".join(str(k) for k in fail.keys) or "(top)"
         raise PolicyError(f"{file}: {key}: {fail.message}") from None
 
@@ -271,48 +271,48 @@ def _dotted(raw: Any) -> bool:
 def _check_spec(spec: dict, keys: list) -> None:
     """The parts of a new parameter the law's own parser trusts its (reviewed) files for."""
     if "unit" in spec and not isinstance(spec["unit"], str):
-        raise _Fail(keys + ["unit"], "a unit is a word such as mm, mph, bool, text")
+        raise Fail(keys + ["unit"], "a unit is a word such as mm, mph, bool, text")
     allowed = spec.get("values_allowed")
     if allowed is not None and (not isinstance(allowed, list) or not all(isinstance(a, str) for a in allowed)):
-        raise _Fail(keys + ["values_allowed"], "a list of words")
+        raise Fail(keys + ["values_allowed"], "a list of words")
 
 
 def _check_values(param: Parameter, keys: list) -> None:
     for v in param.values:
         items = v.value if isinstance(v.value, tuple) else (v.value,)
         if any(isinstance(x, float) and not math.isfinite(x) for x in items):
-            raise _Fail(keys + ["values", v.since.isoformat()], f"{v.value!r} is not a finite number; null means no limit")
+            raise Fail(keys + ["values", v.since.isoformat()], f"{v.value!r} is not a finite number; null means no limit")
         if v.since == dt.date.min:
-            raise _Fail(keys + ["values", v.since.isoformat()], "a date after 0001-01-01")
+            raise Fail(keys + ["values", v.since.isoformat()], "a date after 0001-01-01")
 
 
 def _build(raw: dict, file: Path, base: Law) -> Policy:
     bad_key = next((k for k in raw if not isinstance(k, str) or k not in POLICY_KEYS), None)
     if bad_key is not None:
-        raise _Fail([bad_key], f"unknown key; accepted: {', '.join(sorted(POLICY_KEYS))}")
+        raise Fail([bad_key], f"unknown key; accepted: {', '.join(sorted(POLICY_KEYS))}")
     for key in ("policy", "title"):
         if not isinstance(raw.get(key), str):
-            raise _Fail([key], "required (a string)")
+            raise Fail([key], "required (a string)")
     for key in ("category", "fmvss_baseline_class"):
         if raw.get(key) is not None and not _dotted(raw[key]):
-            raise _Fail([key], "a name, e.g. us.microcar / passenger_car")
+            raise Fail([key], "a name, e.g. us.microcar / passenger_car")
     hypothetical = raw.get("hypothetical", False)
     if not isinstance(hypothetical, bool):
-        raise _Fail(["hypothetical"], "true or false")
+        raise Fail(["hypothetical"], "true or false")
     sources_raw = raw.get("sources") or {}
     if not isinstance(sources_raw, dict):
-        raise _Fail(["sources"], "`sources:` maps ids to {title, href, seen, kind}")
+        raise Fail(["sources"], "`sources:` maps ids to {title, href, seen, kind}")
     # A policy may cite a sandbox or a draft with no page to read; never a local file.
-    sources = {sid: _parse_source(sid, s, ["sources", sid], need_href=False) for sid, s in sources_raw.items()}
+    sources = {sid: parse_source(sid, s, ["sources", sid], need_href=False) for sid, s in sources_raw.items()}
     changes, adds = raw.get("changes") or {}, raw.get("adds") or {}
     if not changes and not adds:
-        raise _Fail(["changes"], "a policy needs `changes:` or `adds:` (or both)")
+        raise Fail(["changes"], "a policy needs `changes:` or `adds:` (or both)")
     for name, section in (("changes", changes), ("adds", adds)):
         if not isinstance(section, dict):
-            raise _Fail([name], "maps parameter paths to {values: ...}")
+            raise Fail([name], "maps parameter paths to {values: ...}")
         bad_path = next((p for p in section if not _dotted(p)), None)
         if bad_path is not None:
-            raise _Fail([name, bad_path], "a parameter path is dotted names, e.g. us.microcar.max_length_mm")
+            raise Fail([name, bad_path], "a parameter path is dotted names, e.g. us.microcar.max_length_mm")
 
     policy = Policy(raw["policy"], raw["title"], str(raw.get("summary", "")).strip(), hypothetical,
                     raw.get("category"), raw.get("fmvss_baseline_class"), file)
@@ -320,11 +320,11 @@ def _build(raw: dict, file: Path, base: Law) -> Policy:
     for path, spec in changes.items():
         keys = ["changes", path]
         if not base.has(path) or not isinstance(base.get(path), Parameter):
-            raise _Fail(keys, f"no parameter {path!r} in the law to change{_suggest(path, base)}")
+            raise Fail(keys, f"no parameter {path!r} in the law to change{_suggest(path, base)}")
         old = base.param(path)
         if not isinstance(spec, dict) or set(spec) - {"values"}:
-            raise _Fail(keys, "a change is {values: {DATE: {value, reference}}} (unit and description come from the law)")
-        new = _parse_parameter(path, {"unit": old.unit, "values": spec.get("values"),
+            raise Fail(keys, "a change is {values: {DATE: {value, reference}}} (unit and description come from the law)")
+        new = parse_parameter(path, {"unit": old.unit, "values": spec.get("values"),
                                       "values_allowed": old.values_allowed}, sources, keys, file)
         first = new.values[0].since
         merged = [v for v in old.values if v.since < first] + new.values
@@ -337,16 +337,16 @@ def _build(raw: dict, file: Path, base: Law) -> Policy:
     for path, spec in adds.items():
         keys = ["adds", path]
         if base.has(path):
-            raise _Fail(keys, f"{path!r} already exists in the law; put it under `changes:`")
+            raise Fail(keys, f"{path!r} already exists in the law; put it under `changes:`")
         if not isinstance(spec, dict):
-            raise _Fail(keys, "a new parameter is {description, unit, values} or {description, from}")
+            raise Fail(keys, "a new parameter is {description, unit, values} or {description, from}")
         if "from" in spec:
             values, src = _mirror(spec["from"], base, keys + ["from"])
             param = Parameter(path, str(spec.get("description", src.description)).strip(), src.unit,
                               values, src.values_allowed, file)
         else:
             _check_spec(spec, keys)
-            param = _parse_parameter(path, spec, sources, keys, file)
+            param = parse_parameter(path, spec, sources, keys, file)
             _check_values(param, keys)
         policy.params[path] = param
         for v in param.values:

@@ -17,7 +17,7 @@ from typing import Any, Iterable
 
 from . import expr as E
 from .explain import Evaluator, Read
-from ..jsonout import plain
+from keicar.present.jsonout import plain
 from .parameters import Law, Value
 
 VALUE_TYPES = ("bool", "date", "number", "enum", "text", "names")

@@ -29,7 +29,7 @@ from .semantics import MEANING, PolarsOps
 POLARS = PolarsOps()
 
 _EPOCH = dt.date(1970, 1, 1)
-#: Days covered by date tables; inputs are validated to lie inside (keicar.vehicle).
+#: Days covered by date tables; inputs are validated to lie inside (keicar.inputs.vehicle).
 DOMAIN = (dt.date(1885, 1, 1), dt.date(2101, 12, 31))
 #: A date function with at most this many constant stretches compiles to comparisons.
 MAX_SEGMENTS = 12
@@ -55,7 +55,7 @@ def _series(values: list) -> pl.Series:
 
 def day_index(column: str) -> pl.Expr:
     """Row index into a date table. Dates outside DOMAIN are clamped to its ends: callers
-    validate dates first (keicar.vehicle; the batch screen rejects such rows). The same
+    validate dates first (keicar.inputs.vehicle; the batch screen rejects such rows). The same
     expression for every table lets Polars compute it once per column."""
     lo = (DOMAIN[0] - _EPOCH).days
     hi = (DOMAIN[1] - _EPOCH).days

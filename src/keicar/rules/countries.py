@@ -16,8 +16,8 @@ Every age, date and cut-off is a parameter read on the date asked.
 
 from __future__ import annotations
 
-from ..engine import expr as E
-from .model import Check
+from keicar.engine import expr as E
+from keicar.rules.model import Check
 
 ON = E.Col("on")
 #: The build date used: the day, or for a month-only date the user's reading (default:

@@ -24,8 +24,8 @@ Every rate, date and heading is read from ``law/us/federal/customs.yaml`` at the
 
 from __future__ import annotations
 
-from ..engine import expr as E
-from ..engine.parameters import Law, default_law
+from keicar.engine import expr as E
+from keicar.engine.parameters import Law, default_law
 
 P = "us.federal.customs."
 BODY = E.Col("body")

@@ -19,8 +19,8 @@ reported. Every number and date comes from ``law/us/federal/import.yaml``.
 
 from __future__ import annotations
 
-from ..engine import expr as E
-from .model import Check
+from keicar.engine import expr as E
+from keicar.rules.model import Check
 
 P = "us.federal.import."
 ON = E.Col("on")

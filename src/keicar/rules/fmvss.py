@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..engine.parameters import Law
+from keicar.engine.parameters import Law
 
 NODE = "us.federal.fmvss"
 CLASSES = {"passenger": "passenger_car", "truck": "truck_mpv", "lsv": "lsv"}

@@ -14,8 +14,8 @@ date asked ("today's rules"). The makers' 64 PS agreement is not law and is neve
 
 from __future__ import annotations
 
-from ..engine import expr as E
-from .model import Check
+from keicar.engine import expr as E
+from keicar.rules.model import Check
 
 P = "jp.kei."
 LIMIT_PARAMS = (

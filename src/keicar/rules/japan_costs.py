@@ -24,11 +24,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..engine import expr as E
-from ..engine.explain import Evaluator
-from ..engine.parameters import Law, Node
-from ..engine.semantics import scalar_anniversary as anniversary
-from ..engine.variables import Variable
+from keicar.engine import expr as E
+from keicar.engine.explain import Evaluator
+from keicar.engine.parameters import Law, Node
+from keicar.engine.semantics import scalar_anniversary as anniversary
+from keicar.engine.variables import Variable
 
 P = "jp.costs."
 ON = E.Col("on")
@@ -176,7 +176,7 @@ class Ledger:
     """Line items: each a variable evaluated at one date, with the dated amount it read."""
 
     def __init__(self, law: Law, row: dict[str, Any]):
-        from .registry import registry
+        from keicar.rules.registry import registry
 
         self.law, self.row, self.vars = law, row, registry(law)
         self.items: list[dict[str, Any]] = []
@@ -208,7 +208,7 @@ class Ledger:
 
 def levy_dates(first: dt.date, end: dt.date, law: Law | None = None) -> list[dt.date]:
     """Each day the annual tax is charged (jp.costs.levy_month_day) from ``first`` to ``end``."""
-    from ..engine.parameters import default_law
+    from keicar.engine.parameters import default_law
 
     levy = (law or default_law()).param(P + "levy_month_day")
     out = []

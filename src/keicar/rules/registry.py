@@ -16,10 +16,11 @@ from functools import lru_cache
 from ..engine import expr as E
 from ..engine.parameters import Law, Parameter, default_law
 from ..engine.variables import Registry, Variable
-from . import customs as C
-from . import federal, japan
-from . import states as S
-from .countries import COUNTRIES
+from keicar.rules.us import customs as C
+from keicar.rules.us import federal
+from keicar.rules.jp import kei as japan
+from keicar.rules.us import states as S
+from keicar.rules.intl.countries import COUNTRIES
 
 ON = E.Col("on")
 BUILT = federal.BUILT
@@ -203,11 +204,11 @@ def registry(law: Law | None = None) -> Registry:
 
 
 # ---------------------------------------------------------------- Japan: ownership costs
-# jp.* taxes, weight tax and inspection dates (keicar.rules.japan_costs); they need
+# jp.* taxes, weight tax and inspection dates (keicar.rules.jp.costs); they need
 # `first_registered` (and `weight_kg` for the registered car's weight tax).
 
 
 def _jp_costs(law: Law) -> list[Variable]:
-    from . import japan_costs
+    from keicar.rules.jp import costs as japan_costs
 
     return japan_costs.variables(law)

@@ -25,8 +25,8 @@ read for the row's state (``state``, a two-letter code) at the date asked (``on`
 
 from __future__ import annotations
 
-from ..engine import expr as E
-from .model import Check
+from keicar.engine import expr as E
+from keicar.rules.model import Check
 
 STATE = E.Col("state")
 ON = E.Col("on")

@@ -28,7 +28,7 @@ import sys
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..vehicle import InputError
+from keicar.inputs.vehicle import InputError
 
 ROW = "row"
 #: Whether the user chose the workers' Python (then keicar leaves it alone).

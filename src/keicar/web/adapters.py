@@ -12,7 +12,7 @@ from typing import Any
 
 from .. import __version__
 from ..engine.parameters import default_law
-from ..vehicle import InputError, parse_date
+from keicar.inputs.vehicle import InputError, parse_date
 
 
 def versions() -> dict[str, str]:
@@ -27,7 +27,7 @@ def check(vehicle_fields: dict[str, Any], *, on: Any = None, month_reading: Any 
     """The JSON contract of ``keicar check --json``: a chassis code fills the specs not given
     from the catalog (``--chassis``); a state adds its rules (``--state``, ``--registered``);
     another country's import rules replace the US block (``--country``)."""
-    from ..check_input import check_from_input
+    from keicar.answers.check_input import check_from_input
 
     return check_from_input(vehicle_fields, on=on, month_reading=month_reading, state=state,
                             registered=registered, country=country)
@@ -41,7 +41,7 @@ def _on(raw: Any) -> dt.date:
 
 def states(on: str | None) -> dict[str, Any]:
     """Every jurisdiction's answer on a date (``keicar states --json``)."""
-    from ..statelaw import all_summaries
+    from keicar.answers.statelaw import all_summaries
 
     on_d = _on(on)
     rows = all_summaries(default_law(), on_d)
@@ -50,7 +50,7 @@ def states(on: str | None) -> dict[str, Any]:
 
 def state(code: str, on: str | None) -> dict[str, Any]:
     """One jurisdiction's record on a date, with its history and sources (``keicar state XX --json``)."""
-    from ..statelaw import record
+    from keicar.answers.statelaw import record
 
     if not code.strip():
         raise InputError("state", "empty; use a two-letter code such as TX, or DC")
@@ -60,7 +60,7 @@ def state(code: str, on: str | None) -> dict[str, Any]:
 def us_map_svg(on: str | None) -> str:
     """The US map coloured by status on a date (``keicar map``); one element per state,
     ``id="state-XX"``."""
-    from ..statemap import svg
+    from keicar.present.statemap import svg
 
     return svg(_on(on), default_law())
 
@@ -77,7 +77,7 @@ def lookup(code: str, make: str | None) -> dict[str, Any]:
 def calendar(month: str, month_reading: str | None = None) -> dict[str, Any]:
     """The catalog generations whose first or last builds become importable in a month
     (``keicar calendar --json``)."""
-    from ..eligibility import month_calendar
+    from keicar.answers.eligibility import month_calendar
 
     try:
         return month_calendar(month, month_reading)
@@ -89,7 +89,7 @@ def calendar(month: str, month_reading: str | None = None) -> dict[str, Any]:
 
 def cost(fields: dict[str, Any], mode: str = "ocean") -> dict[str, Any]:
     """The itemized US landed cost (``keicar cost --json``); mode: ocean or air."""
-    from ..cost import landed_cost
+    from keicar.answers.cost import landed_cost
     from .models import CostRequest
 
     try:
@@ -131,8 +131,8 @@ def parameter(path: str) -> dict[str, Any]:
 
 
 def _changes(since: str | None, until: str | None, state: str | None) -> dict[str, Any]:
-    from ..changes import changes as run
-    from ..state_check import resolve_state
+    from keicar.answers.changes import changes as run
+    from keicar.answers.state import resolve_state
 
     law = default_law()
     lo = parse_date("since", since) if since not in (None, "") else None
@@ -152,7 +152,7 @@ def changes(since: str | None, until: str | None, state: str | None) -> dict[str
 
 def changes_atom(since: str | None, until: str | None, state: str | None, self_url: str) -> str:
     """The same changes as an Atom feed, one entry per jurisdiction and date."""
-    from ..changes import atom
+    from keicar.answers.changes import atom
 
     return atom(_changes(since, until, state)["changes"], self_url, dt.date.today())
 

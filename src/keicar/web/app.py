@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..engine.parameters import LawError
-from ..jsonout import dumps
+from keicar.present.jsonout import dumps
 from . import adapters, schemas
 from .errors import REQUEST_BODY, BodyError, error_response, parse_body, validation_message
 from .guard import Guard

@@ -1,6 +1,6 @@
 """Request bodies of the JSON API. Field names are the CLI's option names in snake_case.
 
-Values are taken as given (text or numbers) and validated by ``keicar.vehicle`` — the one
+Values are taken as given (text or numbers) and validated by ``keicar.inputs.vehicle`` — the one
 place every interface shares — so the API and the CLI answer bad input with the same words.
 Pydantic only refuses what is not a value at all (a list, an object) and unknown fields.
 """
@@ -23,14 +23,14 @@ def finite(value: Union[int, float, str]) -> Union[int, float, str]:
         as_float = float(value)
     except OverflowError:
         as_float = math.inf
-    except ValueError:  # text that holds no number: keicar.vehicle says what it accepts
+    except ValueError:  # text that holds no number: keicar.inputs.vehicle says what it accepts
         return value
     if not math.isfinite(as_float):
         raise PydanticCustomError("not_finite", "not a finite number")
     return value
 
 
-#: a number, or text holding one ("3395"); keicar.vehicle checks it and its range
+#: a number, or text holding one ("3395"); keicar.inputs.vehicle checks it and its range
 Number = Optional[Annotated[Union[int, float, str], AfterValidator(finite)]]
 
 _SHORT = dict(max_length=64)
@@ -89,7 +89,7 @@ class CostRequest(_Body):
 
     def mode(self) -> str:
         """ocean or air, from `ocean` and `air` (the CLI's --ocean/--air)."""
-        from ..vehicle import InputError
+        from keicar.inputs.vehicle import InputError
 
         if self.air is not None and self.ocean is not None and self.air == self.ocean:
             raise InputError("air", "contradicts ocean; send one of them")
