@@ -57,7 +57,7 @@ COMMANDS: dict[tuple[str, ...], tuple[list[str], list[str], bool]] = {
     # a hostile policy name before a good one: most examples stop at the name, the rest run the catalog
     ("policy", "compare"): (["lsv-35mph"], ["--on", "--listings"], True),
     ("data", "audit"): ([], ["--older-than", "--on"], False),
-    ("screen",): (["--out", "o.csv"], ["--on", "--month-reading", "--map", "--units", "--engine"], True),
+    ("screen",): (["--out", "o.csv"], ["--on", "--month-reading", "--map", "--units", "--engine", "--report"], True),
     ("changes",): ([], ["--since", "--until", "--state"], False),
     ("variables",): ([], ["--on"], False),
     ("serve",): ([], ["--port"], False),  # always a bad port (see below): a good one starts the server
@@ -99,7 +99,7 @@ def invocations(draw):
         if command == ("serve",) and value.strip().isdigit() and 1 <= int(value) <= 65535:
             value = "0"  # a valid port would start the server
         argv += [option, value]
-    if command != ("serve",) and draw(st.booleans()) and command not in (("map",), ("policy", "show"), ("screen",)):
+    if command != ("serve",) and draw(st.booleans()) and command not in (("map",), ("policy", "show")):
         argv.append("--json")
     return command, argv
 

@@ -32,15 +32,20 @@ def text(frame: pl.DataFrame) -> pl.DataFrame:
 def test_spark_output_is_identical_to_local(spark, tmp_path, fmt):
     src = tmp_path / f"in.{fmt}"
     write_sample(src, rows=4000, seed=9, bad_share=0.05, today=TODAY)
-    local = screen_local(src, tmp_path / "local.parquet", on=TODAY, today=TODAY, month_reading="start")
+    local = screen_local(src, tmp_path / "local.parquet", on=TODAY, today=TODAY, month_reading="start",
+                         summary=True)
     remote = screen_spark(src, tmp_path / "spark.parquet", spark=spark, on=TODAY, today=TODAY,
-                          month_reading="start")
+                          month_reading="start", report=tmp_path / "spark.html")
     assert (local.read, local.written, local.rejected) == (remote.read, remote.written, remote.rejected)
     assert local.rejected > 100
+    # the summary, counted from Spark's part files, is the local one; the report is written
+    assert remote.summary == local.summary and sum(local.summary["by_verdict"].values()) == local.written
+    assert len(local.summary["by_state"]) > 40 and (tmp_path / "spark.html").read_text().endswith("</html>\n")
     for name in ("", ".rejects"):
         a = pl.read_parquet(tmp_path / f"local{name}.parquet")
         b = pl.read_parquet(str(tmp_path / f"spark{name}.parquet" / "*.parquet"))
         assert a.columns == b.columns
+        assert name or {"us_months_until_road_import", "us_import_outlook", "papers_required"} <= set(a.columns)
         assert text(a).equals(text(b))
 
 
@@ -64,6 +69,7 @@ def test_spark_every_variable_equals_the_explainer_and_local(spark, tmp_path):
     a = pl.read_parquet(tmp_path / "local.parquet")
     b = pl.read_parquet(str(tmp_path / "spark.parquet" / "*.parquet"))
     assert a.columns == b.columns and "state_grandfathered" in a.columns and "cost_landed_usd" in a.columns
+    assert "us_months_until_road_import" in a.columns and "us_import_outlook" in a.columns
     assert text(a).equals(text(b))
     compared, diffs = eq.differences(read, b.with_columns(pl.col("row").cast(pl.Int64)))
     assert diffs == [] and compared > 60_000

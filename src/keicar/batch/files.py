@@ -27,7 +27,7 @@ from keicar.inputs.vehicle import InputError
 
 PREFIX = ".keicar-run-"
 MARKER = "keicar-run.json"
-_OURS = re.compile(r"[^/\\]+\.(csv|parquet|pq)$", re.IGNORECASE)  # outputs, under their final names
+_OURS = re.compile(r"[^/\\]+\.(csv|parquet|pq|html|htm)$", re.IGNORECASE)  # outputs (and the report)
 _PART = re.compile(r"\d{12}\.parquet$")                  # rejected rows of one batch
 _SPARK = re.compile(r"\.?(part-.*|_SUCCESS)(\.crc)?$")    # Spark's output folder (--engine spark)
 PARTS = "parts"
@@ -38,12 +38,13 @@ def check_targets(src: Path, outputs: dict[str, Path], spark: bool = False) -> N
     is neither the input nor another output. ``spark``: the outputs are folders of part files;
     one may replace only such a folder, and never one that holds the input."""
     for option, path in outputs.items():
-        if spark and path.exists():
+        if spark and path.exists() and option != "report":  # the report is a file on any engine
             if not is_spark_output(path) or any(same_file(src, q) for q in path.iterdir()):
                 raise InputError(option, f"{str(path)!r} exists and is not an output folder of Spark; give "
                                          f"another name")
         elif path.is_dir():
-            raise InputError(option, f"{str(path)!r} is a folder; give a file name ending in .csv or .parquet")
+            kinds = ".html" if option == "report" else ".csv or .parquet"
+            raise InputError(option, f"{str(path)!r} is a folder; give a file name ending in {kinds}")
         elif path.exists() and not path.is_file():
             raise InputError(option, f"{str(path)!r} exists and is not a regular file; give another file name")
         if not path.parent.is_dir():

@@ -40,6 +40,7 @@ class Counts:
     read: int
     written: int
     rejected: int
+    summary: dict | None = None  # with summary=True or a report: ``keicar.batch.summary.summarize``
 
     @property
     def balanced(self) -> bool:
@@ -328,14 +329,18 @@ class _Rejects:
 def screen_file(src: Path, out: Path, rejects: Path | None = None, *, on: Any = None,
                 month_reading: str | None = None, mapping: list[str] | None = None,
                 units: list[str] | None = None, today: dt.date | None = None,
-                progress: Callable[[int], None] | None = None, **asked: Any) -> Counts:
+                progress: Callable[[int], None] | None = None, summary: bool = False,
+                report: Path | None = None, **asked: Any) -> Counts:
     """Screen ``src`` into ``out`` (valid rows with verdicts) and ``rejects`` (row, field,
     reason and the input columns). ``progress(rows_read_so_far)`` is called as the input streams.
     ``asked``: the options of ``Job.make`` beyond these (``on_column``, ``entry_date``, ``state``,
     ``registered_column``, ``columns``, ``fx_jpy_per_usd``).
 
-    Both outputs appear only if the run succeeds and every row read is in one of them
-    (``RowsLost`` otherwise); the input is never written."""
+    ``summary``: count the outputs by verdict, state and reject reason (``Counts.summary``);
+    ``report``: also write that summary as an HTML page (``keicar.present.report``).
+
+    Both outputs (and the report) appear only if the run succeeds and every row read is in one
+    of them (``RowsLost`` otherwise); the input is never written."""
     src, out = Path(src), Path(out)
     rejects = Path(rejects) if rejects else default_rejects(out)
     fmt_in = file_format(src, "in")
@@ -344,7 +349,8 @@ def screen_file(src: Path, out: Path, rejects: Path | None = None, *, on: Any = 
         file_format(path, option)
     if not src.is_file():
         raise InputError("in", f"{str(src)!r} is not a readable file")
-    check_targets(src, targets)
+    outputs = with_report(targets, report)
+    check_targets(src, outputs)
     sniff(src, fmt_in)
     schema = input_schema(src)
     job = Job.make(schema, on=on, month_reading=month_reading, mapping=mapping, units=units, today=today,
@@ -361,13 +367,46 @@ def screen_file(src: Path, out: Path, rejects: Path | None = None, *, on: Any = 
     else:
         read = count_rows(src)
 
-    with run_folders(src, targets) as runs:
-        temp = {option: runs[option].temp(path) for option, path in targets.items()}
+    with run_folders(src, outputs) as runs:
+        temp = {option: runs[option].temp(path) for option, path in outputs.items()}
         counts = _run(src, job, temp["out"], temp["rejects"], runs["rejects"].parts(), read, progress)
         if not counts.balanced:
             raise RowsLost(counts)
-        publish(runs, targets)
+        finish_summary(counts, src, outputs, temp, job, summary)
+        publish(runs, outputs)
         return counts
+
+
+def with_report(targets: dict[str, Path], report: Path | None) -> dict[str, Path]:
+    """The outputs of a run: ``targets`` and the report (an .html file), if one is asked."""
+    if report is None:
+        return targets
+    report = Path(report)
+    if report.suffix.lower() not in (".html", ".htm"):
+        raise InputError("report", f"{report.name!r}: the report's file name must end in .html")
+    return {**targets, "report": report}
+
+
+def finish_summary(counts: Counts, src: Path, outputs: dict[str, Path], temp: dict[str, Path], job: Job,
+                   summary: bool) -> None:
+    """Count the outputs written at ``temp`` (``Counts.summary``) and write the report there,
+    before anything is renamed into place."""
+    if not summary and "report" not in outputs:
+        return
+    from .summary import summarize
+
+    counts.summary = summarize(counts.read, counts.written, counts.rejected, temp["out"], temp["rejects"],
+                               state=job.state)
+    if "report" in outputs:
+        from ..present.report import write_report
+
+        about = {"input": src.name, "out": outputs["out"].name, "rejects": outputs["rejects"].name,
+                 "on": job.on.isoformat() if job.on else f"per row ({job.on_column})",
+                 "state": job.state}
+        try:
+            write_report(temp["report"], counts.summary, about)
+        except OSError as exc:
+            raise write_error("report", outputs["report"], exc) from None
 
 
 def _writable(job: Job, targets: dict[str, Path]) -> None:

@@ -29,6 +29,8 @@ EXAMPLES: dict[str, list[str]] = {
         "keicar screen listings.csv --out screened.parquet --on 2026-11-24",
         "keicar screen listings.csv --out screened.csv --map 'Year Built=built' --units dimensions=cm",
         "keicar screen dealer.csv --out screened.csv --map 'Chassis No.=chassis' --map 'Make=make' --map 'Model=model'",
+        "keicar screen listings.csv --out screened.parquet --report report.html",
+        "keicar screen listings.csv --out screened.parquet --json",
     ],
     "sample": ["keicar sample --rows 100000 --out listings.parquet"],
     "serve": ["keicar serve", "keicar serve --port 8080"],

@@ -38,9 +38,13 @@ def screen(
                                                  "price_jpy column (your rate; no network)."),
     columns: Optional[str] = typer.Option(None, "--columns", help="The variables to add, comma-separated "
                                           "(names or column names, see keicar variables; default: all)."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Also write the summary as a self-contained "
+                                          "HTML page (tables and charts, no network), e.g. report.html."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON instead of tables."),
 ) -> None:
     """Screen a listing file: every variable of `keicar variables` that its columns allow, as
-    columns; nothing lost.
+    columns; nothing lost. Prints read = written + rejected (stderr) and the rows by verdict,
+    by state and by reject reason (stdout; --json for JSON).
 
     Values as dealers write them are read (docs/formats.md): built 1999-02, 1999/02, 02/1999,
     Feb-1999, 1999 (the year), H11, H11/2, 平成11年; 3,395 mm, 660cc, 0.66L, ¥1,010,000;
@@ -52,7 +56,7 @@ def screen(
 
     asked = dict(on=on, month_reading=month_reading, mapping=mapping, units=units, on_column=on_column,
                  entry_date=entry_date, state=state, registered_column=registered_column,
-                 fx_jpy_per_usd=fx_jpy_per_usd, columns=columns)
+                 fx_jpy_per_usd=fx_jpy_per_usd, columns=columns, report=report, summary=True)
     try:
         if engine == "spark":
             from ..spark import screen_file
@@ -64,8 +68,55 @@ def screen(
     except RowsLost as exc:  # should never happen: say so loudly
         print(f"keicar: error: {exc}", file=sys.stderr)
         raise typer.Exit(1)
+    rejects = rejects or default_rejects(Path(out))
     print(f"read {counts.read:,} = written {counts.written:,} + rejected {counts.rejected:,}"
-          f" -> {out}, {rejects or default_rejects(Path(out))}", file=sys.stderr)
+          f" -> {out}, {rejects}" + (f", {report}" if report else ""), file=sys.stderr)
+    files = {"out": str(out), "rejects": str(rejects), "report": str(report) if report else None}
+    from .render import emit
+
+    emit({**files, **counts.summary}, as_json, _show_summary)
+
+
+def _show_summary(s: dict) -> None:
+    """The summary as rich tables: totals, rows by verdict, by state, rejects by reason."""
+    from rich.table import Table
+
+    from ..present.outlook import label
+    from .render import add_row, console
+
+    con = console()
+    by = s["by_verdict"]
+    if by is not None:
+        total = sum(by.values())
+        t = Table(title=f"read {s['read']:,} = written {s['written']:,} + rejected {s['rejected']:,}",
+                  title_justify="left")
+        t.add_column("verdict (screened rows)")
+        t.add_column("rows", justify="right")
+        t.add_column("share", justify="right")
+        for v, n in by.items():
+            add_row(t, label(v), f"{n:,}", f"{100 * n / total:.1f}%" if total else "–")
+        con.print(t)
+    else:
+        con.print("rows by verdict: not counted (us_import_outlook is not among --columns)")
+    if s["by_state"]:
+        verdicts = list(by)
+        t = Table(title="by state", title_justify="left")
+        t.add_column("state")
+        for v in verdicts:
+            t.add_column(label(v), justify="right")
+        t.add_column("total", justify="right")
+        for code, counts in s["by_state"].items():
+            add_row(t, code, *(f"{counts.get(v, 0):,}" for v in verdicts), f"{sum(counts.values()):,}")
+        con.print(t)
+    if s["reject_reasons"]:
+        t = Table(title=f"rejected rows by reason ({s['rejected']:,})", title_justify="left")
+        for name, justify in (("field", "left"), ("reason", "left"), ("rows", "right"), ("first row", "right")):
+            t.add_column(name, justify=justify)
+        for r in s["reject_reasons"]:
+            add_row(t, r["field"], r["reason"], f"{r['rows']:,}", f"{r['first_row']:,}")
+        con.print(t)
+        if s["other_reject_rows"]:
+            con.print(f"{s['other_reject_rows']:,} more rejected rows with other reasons")
 
 
 class _progress:

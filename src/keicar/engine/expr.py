@@ -190,6 +190,16 @@ class CompletedYears(Expr):
 
 
 @dataclass(frozen=True, eq=False)
+class MonthsUntil(Expr):
+    """Whole calendar months from ``start`` until ``end``, a part month counted as a whole:
+    the least n >= 0 with ``start`` + n months on or after ``end`` (a day the month lacks
+    falls on its last day: 31 January + 1 month = 28 February). 0 when ``end`` is not after
+    ``start``."""
+    start: Expr
+    end: Expr
+
+
+@dataclass(frozen=True, eq=False)
 class Flags(Expr):
     """The ``names`` whose condition in ``conds`` is True, joined by commas in order ("" when
     none; a missing condition counts as not True): e.g. the limits a vehicle fails."""

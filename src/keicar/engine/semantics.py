@@ -239,6 +239,16 @@ def _completed_years(o: Ops, start: Any, end: Any, leap: Any) -> Any:
     return o.binary("-", years, o.when(o.binary("<", emd, due), lambda: o.lit(1), lambda: o.lit(0)))
 
 
+def months_until(o: Ops, start: Any, end: Any) -> Any:
+    """:class:`keicar.engine.expr.MonthsUntil`: 12 x years + months between the two dates, plus
+    one where ``end``'s day of the month is later than ``start``'s; never below 0."""
+    months = o.binary("+", o.binary("*", o.binary("-", o.year(end), o.year(start)), o.lit(12)),
+                      o.binary("-", o.month(end), o.month(start)))
+    later_day = o.binary(">", o.day(end), o.day(start))
+    n = o.binary("+", months, o.when(later_day, lambda: o.lit(1), lambda: o.lit(0)))
+    return o.when(o.binary("<", n, o.lit(0)), lambda: o.lit(0), lambda: n)
+
+
 # ------------------------------------------------------------------ the meaning of each node
 
 Run = Callable[[E.Expr], Any]
@@ -265,6 +275,7 @@ MEANING: dict[type, Callable[[Any, Run, Ops], Any]] = {
     E.Anniversary: lambda e, run, o: anniversary(o, run(e.date), run(e.years), run(e.leap)),
     E.CompletedYears: lambda e, run, o: completed_years(o, run(e.start), run(e.end), run(e.leap)),
     E.Flags: lambda e, run, o: o.flags(e.names, _values(run, e.conds)),
+    E.MonthsUntil: lambda e, run, o: months_until(o, run(e.start), run(e.end)),
 }
 
 

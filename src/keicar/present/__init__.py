@@ -1,2 +1,2 @@
-"""What people read: plain sentences and labels in words (no rule logic: values come from the
-registry's variables)."""
+"""What people read: plain sentences, labels in words, maps and report pages (no rule logic:
+the answers come from the registry's variables)."""

@@ -35,6 +35,25 @@ def _failed(at: E.Expr) -> E.Flags:
                    tuple(E.And((c.applies, E.Not(c.passed))) for c in checks))
 
 
+#: ``us.import_outlook``'s values, in the order a summary lists them.
+OUTLOOKS = ("road-now", "road-within-12-months", "off-road-only", "later", "not-kei", "unknown")
+#: The horizon of "road-within-12-months": a screening choice, not law.
+OUTLOOK_MONTHS = 12
+
+
+def _outlook() -> E.Expr:
+    """One bucket per vehicle for a screen's summary: not kei (under the standard of its build
+    date) first, unknown where the kei verdict or the import date is missing, then road import
+    now, within ``OUTLOOK_MONTHS`` months, off-road only (road import later), later."""
+    kei = japan.is_kei(BUILT)
+    months = federal.months_until_road_import
+    bucket = E.If(months.eq(0), E.Lit("road-now"),
+                  E.If(months <= OUTLOOK_MONTHS, E.Lit("road-within-12-months"),
+                       E.If(federal.path.eq("off-road-only"), E.Lit("off-road-only"), E.Lit("later"))))
+    return E.If(kei.eq(False), E.Lit("not-kei"),
+                E.If(E.Or((kei.is_null(), months.is_null())), E.Lit("unknown"), bucket))
+
+
 def _papers(law: Law) -> E.Flags:
     """The papers.yaml items whose paths include the vehicle's path on the date asked (and
     whose transport modes include the vehicle's, where an item names modes; and whose
@@ -110,6 +129,13 @@ def _build(law: Law) -> Registry:
           E.If(federal.path.eq("off-road-only"), E.Param(federal.P + "epa.nonroad_mini_truck.max_speed_mph", ON),
                E.Lit(None)),
           federal.P + "epa.nonroad_mini_truck.max_speed_mph", unit="mph"),
+        V("us.road_import_from", "First day it may be imported for road use (NHTSA and EPA)", "date",
+          federal.road_import_from, nhtsa_param),
+        V("us.months_until_road_import", "Whole months from the date asked until road import "
+          "(0: importable for road use now; a part month counts as one)", "number",
+          federal.months_until_road_import, nhtsa_param, unit="months"),
+        V("us.import_outlook", "Screening verdict: road import now, within 12 months, off-road only, "
+          "later, not kei, or unknown", "enum", _outlook(), nhtsa_param, values_allowed=OUTLOOKS),
         # ---------------------------------------------------------------- US states
         V("state.status", "May be titled and driven in the state", "enum", S.status,
           values_allowed=STATUSES, needs=road),

@@ -150,16 +150,18 @@ def session(master: str = "local[*]"):
 
 def screen_file(src: Path, out: Path, rejects: Path | None = None, *, spark=None, on: Any = None,
                 month_reading: str | None = None, mapping: list[str] | None = None,
-                units: list[str] | None = None, today: dt.date | None = None, **asked: Any):
+                units: list[str] | None = None, today: dt.date | None = None, summary: bool = False,
+                report: Path | None = None, **asked: Any):
     """``keicar screen --engine spark``: Spark writes ``out`` and ``rejects`` as folders of
-    part files (Spark's layout), in the format their names end in."""
+    part files (Spark's layout), in the format their names end in. ``summary`` and ``report``
+    as in ``keicar.batch.run.screen_file`` (counted from the part files, by Polars)."""
     try:
         import pyspark  # noqa: F401
     except ImportError:
         raise InputError("engine", "spark needs pyspark: pip install 'keicar[spark]'") from None
     from ..batch.csvscan import sniff
     from ..batch.files import check_targets, publish, run_folders
-    from ..batch.run import Counts, RowsLost, count_rows, default_rejects, file_format
+    from ..batch.run import Counts, Job, RowsLost, count_rows, default_rejects, file_format, finish_summary, with_report
 
     src, out = Path(src), Path(out)
     rejects = Path(rejects) if rejects else default_rejects(out)
@@ -168,7 +170,8 @@ def screen_file(src: Path, out: Path, rejects: Path | None = None, *, spark=None
     fmts = {option: file_format(path, option) for option, path in targets.items()}
     if not src.is_file():
         raise InputError("in", f"{str(src)!r} is not a readable file")
-    check_targets(src, targets, spark=True)
+    outputs = with_report(targets, report)
+    check_targets(src, outputs, spark=True)
     sniff(src, fmt_in)
     spark = spark or session()
     reader = spark.read.option("header", True) if fmt_in == "csv" else spark.read
@@ -180,8 +183,8 @@ def screen_file(src: Path, out: Path, rejects: Path | None = None, *, spark=None
         r = spark.read.option("header", True).csv(str(path)) if fmt == "csv" else spark.read.parquet(str(path))
         return r.count()
 
-    with run_folders(src, targets) as runs:
-        temp = {option: runs[option].temp(path) for option, path in targets.items()}
+    with run_folders(src, outputs) as runs:
+        temp = {option: runs[option].temp(path) for option, path in outputs.items()}
         for frame, option in ((screened, "out"), (rejected, "rejects")):
             writer = frame.write.mode("errorifexists")
             path = str(temp[option])
@@ -191,5 +194,9 @@ def screen_file(src: Path, out: Path, rejects: Path | None = None, *, spark=None
                         rejected=count(temp["rejects"], fmts["rejects"]))
         if not counts.balanced:
             raise RowsLost(counts)
-        publish(runs, targets)
+        if summary or report is not None:
+            job = Job.make(_empty_polars(df.schema).schema, on=on, month_reading=month_reading, mapping=mapping,
+                           units=units, today=today, **asked)
+            finish_summary(counts, src, outputs, temp, job, summary)
+        publish(runs, outputs)
         return counts

@@ -67,3 +67,12 @@ road_importable = E.And((nhtsa.passed, epa.passed))
 off_road_only = E.And((~nhtsa.passed, nonroad.passed))
 path = E.If(road_importable, E.Lit("25-year"),
             E.If(off_road_only, E.Lit("off-road-only"), E.Lit("not-importable")))
+
+#: The first day the vehicle may be imported for road use: both exemptions apply (the later
+#: of the NHTSA and EPA dates; missing where either is).
+_nhtsa_from, _epa_from = nhtsa_eligible_from(), epa_eligible_from
+road_import_from = E.If(E.Or((_nhtsa_from.is_null(), _epa_from.is_null())), E.Lit(None),
+                        E.MaxOf((_nhtsa_from, _epa_from)))
+#: Whole months from the date asked until road import (0 when it may be imported for road use
+#: on the date asked; a part month counts as a whole one).
+months_until_road_import = E.If(road_importable, E.Lit(0), E.MonthsUntil(ON, road_import_from))
