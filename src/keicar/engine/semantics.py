@@ -525,6 +525,8 @@ MEANING.update({
         o, anniversary, (run(e.date), 1), (run(e.years), 1), (run(e.leap), 0)),
     E.CompletedYears: lambda e, run, o: lift_node(
         o, completed_years, (run(e.start), -1), (run(e.end), 1), (run(e.leap), 0)),
+    # whole months from start to end: fewer the later the start, more the later the end
+    E.MonthsUntil: lambda e, run, o: lift_node(o, months_until, (run(e.start), -1), (run(e.end), 1)),
     E.Lower: lambda e, run, o: lower(o, run(e.x)),
     E.Upper: lambda e, run, o: upper(o, run(e.x)),
     E.Hull: lambda e, run, o: hull(o, run(e.lo), run(e.hi)),
