@@ -61,15 +61,18 @@ def test_missing_code():
     assert err.value.field == "chassis"
 
 
-def test_fill_user_values_win_and_ranges_are_not_guessed():
+def test_fill_user_values_win_and_ranges_fill_as_sets():
     given = {"built": "2001-03", "height_mm": 1765, "cc": 658, "length_mm": 3390}
     out, info = catalog.fill(given, "EBD-DA63T")
     assert out["length_mm"] == 3390 and out["width_mm"] == 1475 and out["body"] == "truck"
     assert out["make"] == "Suzuki" and out["chassis"] == "DA63T"
     assert info["filled_from_catalog"] == ["width_mm", "stroke", "body"]
-    with pytest.raises(InputError) as err:
-        catalog.fill({"built": "2001-03", "cc": 658}, "DA63T")
-    assert err.value.field == "height_mm" and "1755-1800" in err.value.message
+    # a range is not guessed: check runs the rules over all of it (it asks only if that matters)
+    out, info = catalog.fill({"built": "2001-03", "cc": 658}, "DA63T")
+    assert out["height_mm"] == "1755-1800" and info["ranges"] == {"height_mm": "1755-1800"}
+    # the batch screen takes no sets yet: there the range is a reason, not a value
+    values, why = catalog.fillable(catalog.lookup("DA63T").generations, "DA63T")
+    assert "height_mm" not in values and "1755-1800" in why["height_mm"]
 
 
 def test_fill_several_bodies_needs_body():

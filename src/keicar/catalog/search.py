@@ -107,7 +107,8 @@ def search(text: Any, n: int = 10) -> list[Hit]:
         why = f"chassis code {code}" + (f" ({how} stripped)" if how else "")
         return [Hit(g, 100.0, [why], code) for g in code_index()[code]][:n]
 
-    words = [w for w in _WORDS.split(text) if w]
+    # a lone letter (once punctuation is dropped) would match every name that has it
+    words = [w for w in _WORDS.split(text) if len(re.sub(r"\W", "", w)) >= 2]
     years = [int(w) for w in words if _YEAR.match(w)]
     if len(set(years)) > 1:
         raise InputError("q", f"{len(set(years))} years ({', '.join(map(str, sorted(set(years))))}); give one")

@@ -70,6 +70,10 @@ def parse_built(raw: Any, field: str = "built") -> tuple[dt.date, dt.date, str]:
     try:
         first, last, precision = date_window(str(raw))
     except FormatError as exc:
+        text = str(raw).strip()
+        form = _DAY.match(text) or _MONTH.match(text)
+        if form and not DATES[0].year <= int(form[1]) <= DATES[1].year:  # e.g. year 0000
+            raise _outside(field, raw, month=_MONTH.match(text) is not None) from None
         raise InputError(field, str(exc)) from None
     if not (DATES[0].year <= first.year and last.year <= DATES[1].year):
         raise _outside(field, raw, month=precision != "day")
