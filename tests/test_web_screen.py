@@ -18,7 +18,7 @@ PARQUET = {"content-type": "application/vnd.apache.parquet"}
 HEADER = "built,body,length_mm,width_mm,height_mm,cc,state\n"
 GOOD = ["1999-05,truck,3395,1475,1765,658,TX", "1999-05,truck,3395,1475,1765,658,GA",
         "2010-05-20,truck,3395,1475,1765,658,ME", "1996-05,passenger,3295,1395,1500,658,"]
-BAD = ["2099-01,truck,3395,1475,1765,658,TX", "1999-05,car,3395,1475,1765,658,TX",
+BAD = ["2099-01,truck,3395,1475,1765,658,TX", "1999-05,boat,3395,1475,1765,658,TX",
        "1999-05,truck,-1,1475,1765,658,TX", "1999-05,truck,3395,1475,1765,658,ZZ"]
 TEXT = HEADER + "\n".join(GOOD + BAD) + "\n"
 
