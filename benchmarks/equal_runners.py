@@ -92,6 +92,8 @@ def write(rows: list[dict], path: Path) -> None:
 
 def same(want, got) -> bool:
     """The explainer's value against a column's (dates as ISO text, numbers as numbers)."""
+    if isinstance(want, list) and isinstance(got, list):  # a window: [earliest, latest]
+        return len(want) == len(got) and all(same(w, g) for w, g in zip(want, got))
     if isinstance(want, bool) or isinstance(got, bool) or want is None or got is None:
         return want == got
     if isinstance(want, (int, float)) and isinstance(got, (int, float)):

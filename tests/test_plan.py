@@ -30,6 +30,8 @@ codes = st.one_of(st.sampled_from(STATE_CODES), st.none(), st.sampled_from(["ZZ"
 
 
 def _norm(v):
+    if isinstance(v, list):  # a window: [earliest, latest]
+        return [_norm(x) for x in v]
     if isinstance(v, float):
         return int(v) if v.is_integer() else round(v, 6)
     return v.isoformat() if isinstance(v, dt.date) else v
