@@ -29,7 +29,7 @@ import polars as pl
 from . import expr as E
 from .explain import jurisdictions
 from .parameters import Law
-from .vectorized import Compiler
+from .vectorized import Compiler, label_leaves
 
 #: Largest table (rows) built for one sub-tree.
 MAX_TABLE = 4096
@@ -58,17 +58,6 @@ def _children(e: E.Expr):
             yield v
         elif isinstance(v, tuple):
             yield from (x for x in v if isinstance(x, E.Expr))
-
-
-def _label_leaves(e: E.Expr, out: list) -> bool:
-    """True when every leaf of an If-chain is a literal text or None (collected in ``out``)."""
-    if isinstance(e, E.Lit) and (e.value is None or isinstance(e.value, str)):
-        if e.value not in out:
-            out.append(e.value)
-        return True
-    if isinstance(e, E.If):
-        return _label_leaves(e.then, out) and _label_leaves(e.else_, out)
-    return False
 
 
 def _replace(e: Any, nodes: dict[int, E.Expr], memo: dict[int, Any]) -> Any:
@@ -141,7 +130,7 @@ class PlannedCompiler(Compiler):
                     break
                 out |= sub
             labels: list = []
-            if out is None and isinstance(e, E.If) and _label_leaves(e, labels) \
+            if out is None and isinstance(e, E.If) and label_leaves(e, labels, none_too=True) \
                     and any(isinstance(v, str) for v in labels):
                 # A choice among a few labels made from other inputs (an import path from
                 # the build date): its code is an input of finite domain to the trees above.

@@ -63,14 +63,15 @@ def day_index(column: str) -> pl.Expr:
     return pl.col(column).cast(pl.Int32).clip(lo, hi) - lo
 
 
-def _string_leaves(e: E.Expr, out: list) -> bool:
-    """True when every leaf of an If-chain is a string literal (collected in ``out``)."""
-    if isinstance(e, E.Lit) and isinstance(e.value, str):
+def label_leaves(e: E.Expr, out: list, none_too: bool = False) -> bool:
+    """True when every leaf of an If-chain is a string literal (or None, with ``none_too``),
+    collected in ``out``."""
+    if isinstance(e, E.Lit) and (isinstance(e.value, str) or (none_too and e.value is None)):
         if e.value not in out:
             out.append(e.value)
         return True
     if isinstance(e, E.If):
-        return _string_leaves(e.then, out) and _string_leaves(e.else_, out)
+        return label_leaves(e.then, out, none_too) and label_leaves(e.else_, out, none_too)
     return False
 
 
@@ -157,7 +158,7 @@ class Compiler:
             return self._logic(e)
         if t is E.If:
             labels: list[str] = []
-            if _string_leaves(e, labels) and not self._reads_set(e):
+            if label_leaves(e, labels) and not self._reads_set(e):
                 # Build a small integer code, then one gather into an Enum: strings cost
                 # ~10x more to build row by row.
                 code = self._codes(e, labels)
