@@ -8,7 +8,7 @@ import polars as pl
 from keicar.api import check, resolve_on, resolve_reading
 from keicar.engine.parameters import default_law
 from keicar.engine.semantics import Span
-from keicar.engine.variables import columns
+from keicar.engine.variables import table
 from keicar.rules.registry import registry
 from keicar.answers.state import resolve_registered, resolve_state
 from keicar.inputs.vehicle import InputError, make_vehicle
@@ -65,8 +65,8 @@ def test_case_in_the_table_runner(case):
         lo, hi = row.pop(k)
         row[k + "_lo"], row[k + "_hi"] = lo, hi
         schema[k + "_lo"] = schema[k + "_hi"] = ROW_SCHEMA[k]
-    cols = columns(law, [REGISTRY[n] for n in names], {"mode": None}, sets=sets)  # ocean, as check
-    got = pl.DataFrame([row], schema=schema).select(cols).row(0, named=True)
+    got = table(pl.DataFrame([row], schema=schema), law, [REGISTRY[n] for n in names],
+                {"mode": None}, sets=sets).row(0, named=True)  # ocean, as check
     for name in names:
         value = got[REGISTRY[name].column_name]
         if REGISTRY[name].value_type == "names":

@@ -13,7 +13,7 @@ from test_variables import SCHEMA, _norm, rows
 
 from keicar.engine.parameters import default_law
 from keicar.engine.semantics import Span
-from keicar.engine.variables import columns, trace
+from keicar.engine.variables import table, trace
 from keicar.rules.registry import registry
 
 LAW = default_law()
@@ -63,8 +63,6 @@ def frame_of(batch):
     return pl.DataFrame(flat, schema=SET_SCHEMA)
 
 
-COMPILED = columns(LAW, REGISTRY, {}, sets=SETS, ends=True)
-
 
 def points(row):
     """Exact rows inside the sets of ``row``: each number at its ends and thresholds inside,
@@ -82,11 +80,11 @@ def points(row):
     return out[:24]
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(set_rows(), min_size=1, max_size=6))
 def test_set_inputs_agree_in_both_runners_and_with_brute_force(batch):
-    table = frame_of(batch).lazy().select(COMPILED).collect().to_dicts()
-    for row, got in zip(batch, table):
+    got_rows = table(frame_of(batch).lazy(), LAW, REGISTRY, {}, sets=SETS, ends=True).collect().to_dicts()
+    for row, got in zip(batch, got_rows):
         exact = [(p, {v.name: trace(LAW, p, v)["value"] for v in REGISTRY}) for p in points(row)]
         for v in REGISTRY:
             t = trace(LAW, row, v)

@@ -206,25 +206,42 @@ def reasons(straddles: list[Straddle]) -> list[str]:
 
 
 def columns(law: Law, variables: Iterable[Variable], constants: dict[str, Any] | None = None,
-            rename: dict[str, E.Expr] | None = None, sets: Iterable[str] = (), ends: bool = False):
+            rename: dict[str, E.Expr] | None = None, ends: bool = False):
     """Polars expressions, one per variable, named by ``column_name``. ``constants`` are
     inputs the same for every row (e.g. ``on`` when one date is asked); every other input is
-    read from the frame's column of that name, or from ``rename``'s expressions.
-
-    ``sets`` names inputs given as sets (columns ``<name>_lo`` and ``<name>_hi``): a value is
-    null where the set leaves it open (a window variable is the list [earliest, latest]).
-    With ``ends``, two columns per variable instead, ``<column>_lo`` and ``<column>_hi``: the
-    least and greatest answer (equal where it is definite). Exact inputs are compiled with
-    finite-domain tables (``keicar.engine.plan``); set inputs by the plain compiler."""
-    import polars as pl
-
+    read from the frame's column of that name, or from ``rename``'s expressions. Exact inputs
+    are compiled with finite-domain tables (``keicar.engine.plan``). Inputs given as sets are
+    computed by :func:`table`."""
     from .plan import PlannedCompiler, finite_domains
+
+    comp = PlannedCompiler(law, constants or {}, domains=finite_domains(law, rename))
+    return _outputs(comp, variables, rename, ends)
+
+
+def table(frame: Any, law: Law, variables: Iterable[Variable], constants: dict[str, Any] | None = None,
+          rename: dict[str, E.Expr] | None = None, sets: Iterable[str] = (), ends: bool = False):
+    """``frame`` (a Polars DataFrame or LazyFrame) -> the same kind of frame with one column
+    per variable, as :func:`columns` gives them. ``sets`` names inputs given as sets
+    (columns ``<name>_lo`` and ``<name>_hi``): a value is null where the set leaves it open
+    (a window variable is the list [earliest, latest]). With ``ends``, two columns per
+    variable instead, ``<column>_lo`` and ``<column>_hi``: the least and greatest answer
+    (equal where it is definite). Over sets the plain compiler runs in stages (each
+    set-valued sub-result a hidden column), so the query grows with the formula, not with
+    two to the power of its depth."""
+    sets = tuple(sets)
+    if not sets:
+        return frame.select(columns(law, variables, constants, rename, ends))
     from .vectorized import Compiler
 
+    comp = Compiler(law, constants or {}, sets=sets)
+    out = _outputs(comp, variables, rename, ends)
+    return comp.stage_columns(frame).select(out)
+
+
+def _outputs(comp: Any, variables: Iterable[Variable], rename: dict[str, E.Expr] | None, ends: bool):
+    import polars as pl
+
     variables = list(variables)
-    sets = tuple(sets)
-    comp = Compiler(law, constants or {}, sets=sets) if sets else \
-        PlannedCompiler(law, constants or {}, domains=finite_domains(law, rename))
     # one substitution for all formulas, so sub-trees shared between variables stay shared
     formulas = E.substitute(tuple(v.formula for v in variables), rename) if rename else \
         tuple(v.formula for v in variables)

@@ -95,6 +95,11 @@ class Compiler:
         self._tables: dict[int, tuple[E.Expr, pl.Series]] = {}
         # over sets no date table absorbs the shared sub-trees: compile each once
         self._memo: dict[int, tuple[E.Expr, Any]] | None = {} if self.sets else None
+        #: over sets, each set-valued sub-result becomes a column of its own (name ->
+        #: (expression, level)): a set's ends are read several times by the nodes above it, so
+        #: inlined they would grow the query exponentially with the depth of the formula.
+        #: Level n reads only the inputs and columns of levels below n (``stage_columns``).
+        self.stages: dict[str, tuple[pl.Expr, int]] = {}
 
     def _is_const(self, e: E.Expr) -> bool:
         if self._memo is not None:
@@ -124,8 +129,29 @@ class Compiler:
             return self._compile(e)
         key = id(e)  # the entry keeps ``e`` alive, so its id cannot be reused meanwhile
         if key not in self._memo:
-            self._memo[key] = (e, self._compile(e))
+            got = self._compile(e)
+            if isinstance(got, tuple) and type(e) not in (E.Col, E.Lit):
+                got = tuple(self._stage(x) for x in got)
+            self._memo[key] = (e, got)
         return self._memo[key][1]
+
+    def _stage(self, x: pl.Expr) -> pl.Expr:
+        names = x.meta.root_names()
+        if x.meta.is_column() or not names:
+            return x
+        level = 1 + max((self.stages[n][1] for n in names if n in self.stages), default=0)
+        name = f"__keicar_{len(self.stages)}"
+        self.stages[name] = (x, level)
+        return pl.col(name)
+
+    def stage_columns(self, frame: Any) -> Any:
+        """``frame`` with the staged columns added, level by level."""
+        levels: dict[int, list[pl.Expr]] = {}
+        for name, (x, level) in self.stages.items():
+            levels.setdefault(level, []).append(x.alias(name))
+        for level in sorted(levels):
+            frame = frame.with_columns(levels[level])
+        return frame
 
     def _compile(self, e: E.Expr) -> pl.Expr:
         if not isinstance(e, E.Lit) and self._is_const(e):
