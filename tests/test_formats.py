@@ -49,6 +49,19 @@ DATES = [
     ("H31/4", D(2019, 4, 1), D(2019, 4, 30), "month"),
     ("R1", D(2019, 5, 1), D(2019, 12, 31), "year"),
     ("令和元年5月", D(2019, 5, 1), D(2019, 5, 31), "month"),
+    # Gregorian years as Japanese listings write them (年式 1999年2月), and era names in English
+    ("1999年", D(1999, 1, 1), D(1999, 12, 31), "year"),
+    ("1999年2月", D(1999, 2, 1), D(1999, 2, 28), "month"),
+    ("１９９９年０２月", D(1999, 2, 1), D(1999, 2, 28), "month"),
+    ("2000 年 2 月", D(2000, 2, 1), D(2000, 2, 29), "month"),
+    ("Heisei 11", D(1999, 1, 1), D(1999, 12, 31), "year"),
+    ("HEISEI11/2", D(1999, 2, 1), D(1999, 2, 28), "month"),
+    ("Showa 63", D(1988, 1, 1), D(1988, 12, 31), "year"),
+    ("Shōwa 64", D(1989, 1, 1), D(1989, 1, 7), "year"),
+    ("Heisei 1", D(1989, 1, 8), D(1989, 12, 31), "year"),
+    ("Heisei 31", D(2019, 1, 1), D(2019, 4, 30), "year"),
+    ("Reiwa 1", D(2019, 5, 1), D(2019, 12, 31), "year"),
+    ("reiwa 2年", D(2020, 1, 1), D(2020, 12, 31), "year"),
 ]
 
 REFUSED = [
@@ -72,6 +85,12 @@ REFUSED = [
     ("1999- 2-03", "is not a build date"),
     ("+199-02-03", "is not a build date"),
     ("0000", "is not a build date"),
+    ("1999年13月", "has no month 13"),
+    ("1999年2", "is not a build date"),
+    ("99年", "is not a build date"),
+    ("Heisei 32", "outside the Heisei era"),
+    ("Heisei 31/5", "outside the Heisei era"),
+    ("Heisi 11", "is not a build date"),
 ]
 
 
@@ -163,7 +182,9 @@ def test_bare_number_takes_the_column_unit_and_a_written_unit_wins():
 BODIES = [("truck", "truck"), ("Kei Truck", "truck"), ("mini-truck", "truck"), ("MINI_TRUCK", "truck"),
           ("Dump", "truck"), ("dump truck", "truck"), ("scissor lift", "truck"), ("flatbed", "truck"),
           ("pickup", "truck"), ("軽トラ", "truck"), ("panel van", "van"), ("Van", "van"), ("kei van", "van"),
-          (" PASSENGER ", "passenger"), ("kei car", "passenger")]
+          (" PASSENGER ", "passenger"), ("kei car", "passenger"), ("K-Car", "passenger"),
+          ("Roadster", "passenger"), ("Station Wagon", "passenger"), ("light truck", "truck"),
+          ("Light Van", "van")]
 
 
 @pytest.mark.parametrize("text,want", BODIES)
@@ -202,7 +223,8 @@ def test_check_inputs_read_the_same_forms():
 PIECES = ["1999", "2019", "1989", "0999", "12", "2", "02", "13", "31", "29", "0", "1", "11", "64", "99",
           "-", "/", ".", " ", ",", "年", "月", "元", "H", "h", "S", "R", "T", "X", "平成", "令和", "昭和",
           "Feb", "February", "sept", "Foo", "１", "９", "+", "mm", "m", "cc", "L", "kg", "¥", "$", "JPY",
-          "円", "万", "M", "k", "e", "3,395", "000", "nan", "inf", "truck", "Kei", "van", "_", "dump"]
+          "円", "万", "M", "k", "e", "3,395", "000", "nan", "inf", "truck", "Kei", "van", "_", "dump",
+          "Heisei", "showa", "Shōwa", "REIWA"]
 TEXT = st.lists(st.sampled_from(PIECES), min_size=1, max_size=6).map("".join)
 FIELDS = ["length_mm", "cc", "ev_kw", "price_jpy", "price_usd"]
 

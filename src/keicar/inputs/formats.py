@@ -10,13 +10,14 @@ written                               window                 precision
 ``1999-02``, ``1999/02``, ``1999.2``  the month              month
 ``02/1999``, ``2-1999``               the month              month
 ``Feb-1999``, ``February 1999``       the month              month
-``1999``                              the year               year
-``H11``, ``平成11年``, ``平成元年``    the era year           year
+``1999``, ``1999年``                  the year               year
+``1999年2月``                          the month              month
+``H11``, ``平成11年``, ``Heisei 11``   the era year           year
 ``H11/2``, ``H11年2月``, ``平成11年2月``  the month            month
 ====================================  =====================  =========
 
-Era letters M, T, S, H, R (Meiji, Taishō, Shōwa, Heisei, Reiwa; either case) or the era's
-kanji; 元 is year 1; full-width digits are read as digits. An era year is cut to the era's own
+Era letters M, T, S, H, R (Meiji, Taishō, Shōwa, Heisei, Reiwa; either case), the era's name
+(``Heisei``, ``Showa`` or ``Shōwa``; either case) or its kanji; 元 is year 1; full-width digits are read as digits. An era year is cut to the era's own
 days: H1 is 1989-01-08 to 1989-12-31, S64 is 1989-01-01 to 1989-01-07, R1 starts 2019-05-01; a
 year or month the era does not reach (H32, H31/5, S64/2) is refused. The eras' first days are
 the japanera library's table.
@@ -107,7 +108,10 @@ _ASCII = [str(i) for i in range(10)]
 _TO_ASCII = str.maketrans(dict(zip(_FULLWIDTH, _ASCII)))
 
 _Y, _M = "[0-9]{4}", "[0-9]{1,2}"
-_ERA = "[mtshr]|明治|大正|昭和|平成|令和"
+#: The eras' names as English listings spell them (Heisei 11), with and without the macron.
+ERA_NAMES = {"meiji": "M", "taisho": "T", "taishō": "T", "showa": "S", "shōwa": "S", "heisei": "H",
+             "reiwa": "R"}
+_ERA = "|".join(ERA_NAMES) + "|[mtshr]|明治|大正|昭和|平成|令和"
 #: one pattern, named groups per form (case-insensitive); the same text for Python and Polars
 DATE = (
     "(?i)^(?:"
@@ -118,6 +122,7 @@ DATE = (
     rf"|(?P<bm>{_M})[/.-](?P<by>{_Y})"
     rf"|(?P<nn>[a-z]+)\.?[ ,/-]*(?P<ny>{_Y})"
     rf"|(?P<yy>{_Y})"
+    rf"|(?P<ky>{_Y}) *年 *(?:(?P<km>{_M}) *月)?"
     rf"|(?P<e>{_ERA})\.? *(?P<ey>[0-9]{{1,2}}|元) *(?:年 *(?:(?P<em>{_M}) *月)?|[/.-] *(?P<en>{_M}))?"
     ")$"
 )
@@ -222,8 +227,8 @@ def date_window(raw: str) -> tuple[dt.date, dt.date, str]:
         era = _era(g["e"])
         year = era.first.year - 1 + (1 if g["ey"] == "元" else int(g["ey"]))
     else:
-        year = int(next(g[k] for k in ("iy", "sy", "jy", "ay", "by", "ny", "yy") if g[k]))
-    month_text = next((g[k] for k in ("im", "sm", "jm", "am", "bm", "em", "en") if g[k]), None)
+        year = int(next(g[k] for k in ("iy", "sy", "jy", "ay", "by", "ny", "yy", "ky") if g[k]))
+    month_text = next((g[k] for k in ("im", "sm", "jm", "am", "bm", "em", "en", "km") if g[k]), None)
     if g["nn"]:
         if g["nn"].lower() not in MONTHS:
             raise _fail_date(raw, f": {g['nn']!r} is not a month name")
@@ -255,7 +260,8 @@ def date_window(raw: str) -> tuple[dt.date, dt.date, str]:
 
 
 def _era(written: str) -> Era:
-    return next(e for e in eras() if written in (e.kanji, e.letter, e.letter.lower()))
+    letter = ERA_NAMES.get(written.lower(), written.upper())
+    return next(e for e in eras() if written == e.kanji or letter == e.letter)
 
 
 def quantity(raw: str, field: str, factor: float = 1.0) -> float:
@@ -345,6 +351,7 @@ def _date_grammar(s: pl.Series) -> tuple[pl.Series, pl.Series]:
         pl.col("t").str.strip_chars().str.replace_many(_FULLWIDTH, _ASCII).str.extract_groups(DATE)
         .alias("g")).unnest("g")
     era = {**{e.letter: e for e in eras()}, **{e.kanji: e for e in eras()}}
+    era.update({name.upper(): era[letter] for name, letter in ERA_NAMES.items()})
     def era_of(attr):  # noqa: E306
         return f("e").str.to_uppercase().replace_strict(
             list(era), [getattr(e, attr) for e in era.values()], default=None, return_dtype=pl.Date)
@@ -353,9 +360,10 @@ def _date_grammar(s: pl.Series) -> tuple[pl.Series, pl.Series]:
                            list(MONTHS), list(MONTHS.values()), default=None, return_dtype=pl.Int32),
                        ey=pl.when(f("ey") == "元").then(1).otherwise(f("ey").cast(pl.Int32, strict=False)))
     g = g.with_columns(
-        year=pl.coalesce(*[f(k).cast(pl.Int32) for k in ("iy", "sy", "jy", "ay", "by", "ny", "yy")],
+        year=pl.coalesce(*[f(k).cast(pl.Int32) for k in ("iy", "sy", "jy", "ay", "by", "ny", "yy", "ky")],
                          f("lo").dt.year() - 1 + f("ey")),
-        month=pl.coalesce(*[f(k).cast(pl.Int32) for k in ("im", "sm", "jm", "am", "bm", "em", "en")], "named"),
+        month=pl.coalesce(*[f(k).cast(pl.Int32) for k in ("im", "sm", "jm", "am", "bm", "em", "en", "km")],
+                          "named"),
         day=pl.coalesce(f("id"), f("sd")).cast(pl.Int32))
     ok = (f("month").is_between(1, 12) | (f("month").is_null() & f("nn").is_null())) & f("year").is_between(1, 9999)
     g = g.with_columns(first=pl.when(ok).then(
