@@ -3,8 +3,8 @@ CLI, ``--map`` for the dealer's column names, ``--fx-jpy-per-usd`` for the yen p
 
 The fixture (tests/fixtures/dealer_export_50.csv) is written as Japanese exporters' listings
 look: six makes, chassis codes with emission prefixes, frame serials and family suffixes,
-dates as dealers write them (1999/02, 02/1999, Feb-1999, 1999, H11, 平成11年, S63, R2,
-1999年11月, Heisei 12), units in the values (3,395 mm, 660cc, 0.66L, ¥1,010,000, 25万円),
+two rows without a chassis number (found by make, model and year), dates as dealers write
+them (1999/02, 02/1999, Feb-1999, 1999, H11, 平成11年, S63, R2, 1999年11月, Heisei 12), units in the values (3,395 mm, 660cc, 0.66L, ¥1,010,000, 25万円),
 body synonyms, states as codes and names, rows whose dimensions the catalog fills, and four
 rows that cannot be screened. The verdicts asserted for single rows were worked out by hand
 from the build date (read at the end of its month or year), the kei limits of that date and
@@ -99,8 +99,10 @@ def test_make_model_and_catalog_identity_columns(screened):
                    "catalog_generation", "filled_from_catalog", "catalog_build_outside_production", "catalog_note",
                    "state", "price_usd", "cost_landed_usd", "papers_required", "us_months_until_road_import"):
         assert column in written.columns, column
-    # every screened row but the one whose code the catalog lacks has its catalog row
-    assert written.filter(pl.col("catalog_code").is_null())["row"].to_list() == ["42"]
+    # every screened row but the one whose code the catalog lacks has its catalog row; two
+    # rows without a chassis number found theirs by make, model and build date
+    assert written.filter(pl.col("catalog_model").is_null())["row"].to_list() == ["42"]
+    assert written.filter(pl.col("catalog_code").is_null())["row"].to_list() == ["24", "27", "42"]
     assert (written["catalog_build_outside_production"] == "false").all()
 
 
@@ -147,6 +149,10 @@ def test_rows_checked_by_hand(screened):
     # a Jimny Wide (1,298 cc, 1600 mm wide) is no kei car; its code is not in the catalog, and says so
     assert of(42, "cc", "kei_is_kei", "us_import_outlook") == ("1298.0", "false", "not-kei")
     assert "'JB33W-105511' is not in the catalog" in rows[42]["catalog_note"]
+    # no chassis number: Daihatsu Tanto 2005 and Honda Acty 1991 by make, model and year
+    assert of(24, "catalog_generation", "filled_from_catalog", "height_mm", "us_import_outlook") == (
+        "Daihatsu Tanto (generation 1)", "length_mm,width_mm,height_mm,cc,stroke", "1725.0", "later")
+    assert of(27, "catalog_generation", "us_import_outlook") == ("Honda Acty (+ Street) (generation 2)", "road-now")
     # units in the values and a state by its full name
     assert of(7, "cc", "state", "state_status") == ("660.0", "PA", "off_road_only")  # 0.66L; 25万円
     assert float(rows[7]["price_usd"]) == pytest.approx(250_000 / 150)
