@@ -158,3 +158,4 @@ def test_rows_checked_by_hand(screened):
     assert float(rows[7]["price_usd"]) == pytest.approx(250_000 / 150)
     assert of(2, "state", "filled_from_catalog") == ("TX", "length_mm,width_mm,stroke")
     assert of(6, "body", "state", "state_status") == ("van", "GA", "prohibited")
+    assert of(5, "body", "us_import_outlook") == ("truck", "road-now")  # Mini Truck 4WD, 02/1997

@@ -184,7 +184,8 @@ BODIES = [("truck", "truck"), ("Kei Truck", "truck"), ("mini-truck", "truck"), (
           ("pickup", "truck"), ("軽トラ", "truck"), ("panel van", "van"), ("Van", "van"), ("kei van", "van"),
           (" PASSENGER ", "passenger"), ("kei car", "passenger"), ("K-Car", "passenger"),
           ("Roadster", "passenger"), ("Station Wagon", "passenger"), ("light truck", "truck"),
-          ("Light Van", "van")]
+          ("Light Van", "van"), ("Mini Truck 4WD", "truck"), ("4x4 Kei Truck", "truck"), ("Dump (2WD)", "truck"),
+          ("kei-truck_4x4", "truck"), ("SUV AWD", "passenger")]
 
 
 @pytest.mark.parametrize("text,want", BODIES)
@@ -194,7 +195,10 @@ def test_bodies(text, want):
 
 
 @pytest.mark.parametrize("text,why", [("bus", "accepted: passenger, truck, van, or a synonym"),
-                                      ("kei", "kei is a size class"), ("minivan", "say van (cargo) or passenger")])
+                                      ("kei", "kei is a size class"), ("minivan", "say van (cargo) or passenger"),
+                                      ("4x4", "'4x4' is not a body type; accepted"),
+                                      ("truck4wd", "'truck4wd' is not a body type; accepted"),
+                                      ("kei 4WD", "kei is a size class")])
 def test_refused_bodies(text, why):
     with pytest.raises(F.FormatError) as exc:
         F.body(text)
@@ -224,7 +228,7 @@ PIECES = ["1999", "2019", "1989", "0999", "12", "2", "02", "13", "31", "29", "0"
           "-", "/", ".", " ", ",", "年", "月", "元", "H", "h", "S", "R", "T", "X", "平成", "令和", "昭和",
           "Feb", "February", "sept", "Foo", "１", "９", "+", "mm", "m", "cc", "L", "kg", "¥", "$", "JPY",
           "円", "万", "M", "k", "e", "3,395", "000", "nan", "inf", "truck", "Kei", "van", "_", "dump",
-          "Heisei", "showa", "Shōwa", "REIWA"]
+          "Heisei", "showa", "Shōwa", "REIWA", "4WD", " 4x4", "(2wd)"]
 TEXT = st.lists(st.sampled_from(PIECES), min_size=1, max_size=6).map("".join)
 FIELDS = ["length_mm", "cc", "ev_kw", "price_jpy", "price_usd"]
 

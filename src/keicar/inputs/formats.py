@@ -34,7 +34,8 @@ not fit the field (``660 kg`` for cc, ``$`` for a yen price) is refused naming w
 so are ``1.01M`` and ``4.5k`` (M can mean thousand or million: write the amount in full).
 
 Bodies: the table ``bodies.csv`` beside this file (``kei truck``, ``mini truck``, ``dump``,
-``panel van``, ``軽トラ`` ...), after lower case and spacing; words it refuses say why.
+``panel van``, ``軽トラ`` ...), after lower case and spacing and without a drive written with
+it (``Mini Truck 4WD``, ``4x4 kei truck``); words it refuses say why.
 
 The single-value functions raise ``FormatError`` with the reason; the column functions give
 null where the single-value one raises, so that a batch makes the reason for its rejected rows
@@ -293,8 +294,13 @@ def _scaled(number: float, factor: float) -> float:
     return number if factor == 1 else round(number * factor, 6)
 
 
+#: A drive written with the body (``Mini Truck 4WD``, ``4x4 kei truck``) says nothing of it.
+DRIVE = r"\(?\b(?:4wd|2wd|awd|4x4|4x2)\b\)?"
+_SPACES = r"[\s_-]+"
+
+
 def _norm_body(text: str) -> str:
-    return re.sub(r"[\s_-]+", " ", text.lower()).strip()
+    return re.sub(_SPACES, " ", re.sub(DRIVE, " ", re.sub(_SPACES, " ", text.lower()))).strip()
 
 
 def body(raw: str) -> str:
@@ -438,7 +444,8 @@ def _bodies(s: pl.Series) -> pl.Series:
         return fast
     rest = s.gather(todo)
     seen = rest.unique()
-    norm = seen.str.to_lowercase().str.replace_all(r"[\s_-]+", " ").str.strip_chars()
+    norm = (seen.str.to_lowercase().str.replace_all(_SPACES, " ").str.replace_all(DRIVE, " ")
+            .str.replace_all(_SPACES, " ").str.strip_chars())
     table = {w: syn.body for w, syn in body_table().items() if syn.body}
     found = norm.replace_strict(list(table), list(table.values()), default=None, return_dtype=pl.String)
     return _scatter(fast, todo, rest.replace_strict(seen, found, default=None, return_dtype=pl.String))
