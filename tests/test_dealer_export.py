@@ -4,7 +4,8 @@ CLI, ``--map`` for the dealer's column names, ``--fx-jpy-per-usd`` for the yen p
 The fixture (tests/fixtures/dealer_export_50.csv) is written as Japanese exporters' listings
 look: six makes, chassis codes with emission prefixes, frame serials and family suffixes,
 two rows without a chassis number (found by make, model and year), dates as dealers write
-them (1999/02, 02/1999, Feb-1999, 1999, H11, 平成11年, S63, R2, 1999年11月, Heisei 12), units in the values (3,395 mm, 660cc, 0.66L, ¥1,010,000, 25万円),
+them (1999/02, 02/1999, Feb-1999, 1999, H11, 平成11年, S63, R2, 1999年11月, Heisei 12,
+1996(H8)年9月), units in the values (3,395 mm, 660cc, 0.66L, ¥1,010,000, 25万円),
 body synonyms, states as codes and names, rows whose dimensions the catalog fills, and four
 rows that cannot be screened. The verdicts asserted for single rows were worked out by hand
 from the build date (read at the end of its month or year), the kei limits of that date and
@@ -138,11 +139,13 @@ def test_rows_checked_by_hand(screened):
         "3295.0", "1395.0", "1185.0", "657.0", "road-now")
     assert of(31, "height_mm", "cc", "built_start", "built_end") == ("1175.0", "656.0", "1991-01-01", "1991-12-31")
     assert of(47, "catalog_model", "height_mm", "us_import_outlook") == ("Autozam AZ-1", "1150.0", "road-now")
-    # era years and Japanese dates: S63 (1988, the 550 cc rules), 平成8年, 平成10年2月, 1999年11月, Heisei 12, R2
+    # era years and Japanese dates: S63 (1988, the 550 cc rules), 平成8年, 平成10年2月, 1996(H8)年9月,
+    # 1999年11月, Heisei 12, R2
     assert of(39, "built_end", "kei_is_kei", "kei_regime", "us_import_outlook") == (
         "1988-12-31", "true", "1976-01-01", "road-now")
     assert of(4, "built_end", "us_import_outlook") == ("1996-12-31", "road-now")
     assert of(17, "built_start", "built_end") == ("1998-02-01", "1998-02-28")
+    assert of(37, "built_start", "built_end", "us_import_outlook") == ("1996-09-01", "1996-09-30", "road-now")
     assert of(44, "built_end", "us_import_outlook") == ("1999-11-30", "road-now")
     assert of(46, "built_end", "body", "us_import_outlook") == ("2000-12-31", "truck", "road-now")
     assert of(14, "built_end", "catalog_code", "us_import_outlook") == ("2020-12-31", "DA16T", "off-road-only")

@@ -62,6 +62,14 @@ DATES = [
     ("Heisei 31", D(2019, 1, 1), D(2019, 4, 30), "year"),
     ("Reiwa 1", D(2019, 5, 1), D(2019, 12, 31), "year"),
     ("reiwa 2年", D(2020, 1, 1), D(2020, 12, 31), "year"),
+    # a year with its era year in brackets, read when they agree (cut to the era's days)
+    ("1999(H11)", D(1999, 1, 1), D(1999, 12, 31), "year"),
+    ("1999 （平成１１年）", D(1999, 1, 1), D(1999, 12, 31), "year"),
+    ("1999(H11)年2月", D(1999, 2, 1), D(1999, 2, 28), "month"),
+    ("1999(H11)/2", D(1999, 2, 1), D(1999, 2, 28), "month"),
+    ("1989(S64)", D(1989, 1, 1), D(1989, 1, 7), "year"),
+    ("1989(H1)", D(1989, 1, 8), D(1989, 12, 31), "year"),
+    ("2019(R元年)", D(2019, 5, 1), D(2019, 12, 31), "year"),
 ]
 
 REFUSED = [
@@ -91,6 +99,10 @@ REFUSED = [
     ("Heisei 32", "outside the Heisei era"),
     ("Heisei 31/5", "outside the Heisei era"),
     ("Heisi 11", "is not a build date"),
+    ("2000(H11)", "2000 is not Heisei 11 (1999); give one of them"),
+    ("1988(S64)", "1988 is not Shōwa 64 (1989)"),
+    ("1989(S64)/2", "outside the Shōwa era"),
+    ("1999(H11", "is not a build date"),
 ]
 
 
@@ -228,7 +240,7 @@ PIECES = ["1999", "2019", "1989", "0999", "12", "2", "02", "13", "31", "29", "0"
           "-", "/", ".", " ", ",", "年", "月", "元", "H", "h", "S", "R", "T", "X", "平成", "令和", "昭和",
           "Feb", "February", "sept", "Foo", "１", "９", "+", "mm", "m", "cc", "L", "kg", "¥", "$", "JPY",
           "円", "万", "M", "k", "e", "3,395", "000", "nan", "inf", "truck", "Kei", "van", "_", "dump",
-          "Heisei", "showa", "Shōwa", "REIWA", "4WD", " 4x4", "(2wd)"]
+          "Heisei", "showa", "Shōwa", "REIWA", "4WD", " 4x4", "(2wd)", "(", ")", "（"]
 TEXT = st.lists(st.sampled_from(PIECES), min_size=1, max_size=6).map("".join)
 FIELDS = ["length_mm", "cc", "ev_kw", "price_jpy", "price_usd"]
 

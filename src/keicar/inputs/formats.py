@@ -14,11 +14,15 @@ written                               window                 precision
 ``1999年2月``                          the month              month
 ``H11``, ``平成11年``, ``Heisei 11``   the era year           year
 ``H11/2``, ``H11年2月``, ``平成11年2月``  the month            month
+``1999(H11)``, ``1999(平成11年)``       the era year           year
 ====================================  =====================  =========
 
+A year with its era year in brackets (``1999(H11)``, ``1999(H11)年2月``) is read when the two
+agree, and refused when they do not.
+
 Era letters M, T, S, H, R (Meiji, Taishō, Shōwa, Heisei, Reiwa; either case), the era's name
-(``Heisei``, ``Showa`` or ``Shōwa``; either case) or its kanji; 元 is year 1; full-width digits are read as digits. An era year is cut to the era's own
-days: H1 is 1989-01-08 to 1989-12-31, S64 is 1989-01-01 to 1989-01-07, R1 starts 2019-05-01; a
+(``Heisei``, ``Showa`` or ``Shōwa``; either case) or its kanji; 元 is year 1; full-width digits
+are read as digits. An era year is cut to the era's own days: H1 is 1989-01-08 to 1989-12-31, S64 is 1989-01-01 to 1989-01-07, R1 starts 2019-05-01; a
 year or month the era does not reach (H32, H31/5, S64/2) is refused. The eras' first days are
 the japanera library's table.
 
@@ -125,9 +129,12 @@ DATE = (
     rf"|(?P<yy>{_Y})"
     rf"|(?P<ky>{_Y}) *年 *(?:(?P<km>{_M}) *月)?"
     rf"|(?P<e>{_ERA})\.? *(?P<ey>[0-9]{{1,2}}|元) *(?:年 *(?:(?P<em>{_M}) *月)?|[/.-] *(?P<en>{_M}))?"
+    rf"|(?P<gy>{_Y}) *[(（] *(?P<ge>{_ERA})\.? *(?P<gey>[0-9]{{1,2}}|元) *年? *[)）]"
+    rf" *(?:年 *(?:(?P<gm>{_M}) *月)?|[/.-] *(?P<gn>{_M}))?"
     ")$"
 )
 _DATE = re.compile(DATE)
+_MONTH_GROUPS = ("im", "sm", "jm", "am", "bm", "em", "en", "km", "gm", "gn")
 _ORDER = re.compile(r"^[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{4}$")
 _TWO_DIGIT = re.compile(r"(?i)^(?:'?[0-9]{2}|[0-9]{1,2}[/.-][0-9]{2}|[a-z]+\.?[ ,/-]*'?[0-9]{2})$")
 FORMS = "YYYY-MM-DD, YYYY-MM, YYYY, YYYY/MM, MM/YYYY, Feb-1999, or an era year (H11, H11/2, 平成11年)"
@@ -224,12 +231,15 @@ def date_window(raw: str) -> tuple[dt.date, dt.date, str]:
         raise _fail_date(raw)
     g = m.groupdict()
     era = None
-    if g["e"]:
-        era = _era(g["e"])
-        year = era.first.year - 1 + (1 if g["ey"] == "元" else int(g["ey"]))
+    if g["e"] or g["ge"]:
+        era = _era(g["e"] or g["ge"])
+        n = g["ey"] or g["gey"]
+        year = era.first.year - 1 + (1 if n == "元" else int(n))
+        if g["gy"] and int(g["gy"]) != year:
+            raise FormatError(f"{raw!r}: {g['gy']} is not {era.name} {n} ({year}); give one of them")
     else:
         year = int(next(g[k] for k in ("iy", "sy", "jy", "ay", "by", "ny", "yy", "ky") if g[k]))
-    month_text = next((g[k] for k in ("im", "sm", "jm", "am", "bm", "em", "en", "km") if g[k]), None)
+    month_text = next((g[k] for k in _MONTH_GROUPS if g[k]), None)
     if g["nn"]:
         if g["nn"].lower() not in MONTHS:
             raise _fail_date(raw, f": {g['nn']!r} is not a month name")
@@ -359,19 +369,20 @@ def _date_grammar(s: pl.Series) -> tuple[pl.Series, pl.Series]:
     era = {**{e.letter: e for e in eras()}, **{e.kanji: e for e in eras()}}
     era.update({name.upper(): era[letter] for name, letter in ERA_NAMES.items()})
     def era_of(attr):  # noqa: E306
-        return f("e").str.to_uppercase().replace_strict(
+        return pl.coalesce("e", "ge").str.to_uppercase().replace_strict(
             list(era), [getattr(e, attr) for e in era.values()], default=None, return_dtype=pl.Date)
     g = g.with_columns(lo=era_of("first"), hi=era_of("last"),
                        named=f("nn").str.to_lowercase().replace_strict(
                            list(MONTHS), list(MONTHS.values()), default=None, return_dtype=pl.Int32),
-                       ey=pl.when(f("ey") == "元").then(1).otherwise(f("ey").cast(pl.Int32, strict=False)))
+                       ey=pl.coalesce("ey", "gey").pipe(
+                           lambda n: pl.when(n == "元").then(1).otherwise(n.cast(pl.Int32, strict=False))))
     g = g.with_columns(
         year=pl.coalesce(*[f(k).cast(pl.Int32) for k in ("iy", "sy", "jy", "ay", "by", "ny", "yy", "ky")],
                          f("lo").dt.year() - 1 + f("ey")),
-        month=pl.coalesce(*[f(k).cast(pl.Int32) for k in ("im", "sm", "jm", "am", "bm", "em", "en", "km")],
-                          "named"),
+        month=pl.coalesce(*[f(k).cast(pl.Int32) for k in _MONTH_GROUPS], "named"),
         day=pl.coalesce(f("id"), f("sd")).cast(pl.Int32))
-    ok = (f("month").is_between(1, 12) | (f("month").is_null() & f("nn").is_null())) & f("year").is_between(1, 9999)
+    ok = ((f("month").is_between(1, 12) | (f("month").is_null() & f("nn").is_null())) & f("year").is_between(1, 9999)
+          & (f("gy").is_null() | (f("gy").cast(pl.Int32) == f("year"))))  # 1999(H11): the two agree
     g = g.with_columns(first=pl.when(ok).then(
         pl.format("{}-{}-{}", f("year").cast(pl.String).str.zfill(4), f("month").fill_null(1), f("day").fill_null(1))
         .str.to_date("%Y-%m-%d", strict=False, cache=False)))
