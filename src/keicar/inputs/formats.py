@@ -22,9 +22,9 @@ agree, and refused when they do not.
 
 Era letters M, T, S, H, R (Meiji, Taishō, Shōwa, Heisei, Reiwa; either case), the era's name
 (``Heisei``, ``Showa`` or ``Shōwa``; either case) or its kanji; 元 is year 1; full-width digits
-are read as digits. An era year is cut to the era's own days: H1 is 1989-01-08 to 1989-12-31, S64 is 1989-01-01 to 1989-01-07, R1 starts 2019-05-01; a
-year or month the era does not reach (H32, H31/5, S64/2) is refused. The eras' first days are
-the japanera library's table.
+are read as digits. An era year is cut to the era's own days: H1 is 1989-01-08 to 1989-12-31,
+S64 is 1989-01-01 to 1989-01-07, R1 starts 2019-05-01; a year or month the era does not reach
+(H32, H31/5, S64/2) is refused. The eras' first days are the japanera library's table.
 
 Refused, with the reason, never guessed: ``02/03/1999`` (day and month either way round),
 two-digit years (``99``, ``2/99``, ``Feb-99``), unknown month names.
