@@ -109,7 +109,9 @@ def differences(read: list[dict], screened: pl.DataFrame, limit: int = 20) -> tu
     law = default_law()
     # every variable a listing file can feed (not, e.g., Japan's ownership costs, which need
     # a first registration date and a weight)
-    variables = registry(law).select(have=("entry_date", "state", "price_usd"))
+    # a window (a list of two dates) is a column only when asked for by name (api.select_variables)
+    variables = [v for v in registry(law).select(have=("entry_date", "state", "price_usd"))
+                 if v.value_type != "window"]
     by_row = {r["row"]: r for r in screened.iter_rows(named=True)}
     compared, diffs = 0, []
     for i, row in enumerate(read, start=1):

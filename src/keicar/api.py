@@ -205,6 +205,10 @@ OPTIONAL = {"length_mm": "Float64", "width_mm": "Float64", "height_mm": "Float64
 _TEMP = "__keicar_screen_"
 
 
+#: Rows up to which an eager frame is computed without date tables (``engine.variables.columns``).
+SMALL_FRAME = 200_000
+
+
 def screen_frame(frame, on: Any = None, month_reading: str | None = None, law: Law | None = None,
                  state: str | None = None, state_column: str | None = None,
                  registered_column: str | None = None, *, on_column: str | None = None,
@@ -295,7 +299,9 @@ def screen_frame(frame, on: Any = None, month_reading: str | None = None, law: L
     # A variable needs its inputs: where a row lacks one (no state, no price), it is null.
     given = {"state": _TEMP + "state", "price_usd": "price_usd"}
     cols = []
-    for v, col in zip(chosen, variable_columns(law, chosen, constants, rename)):
+    # a date table costs more to build than a small frame costs to compute without it
+    small = isinstance(frame, pl.DataFrame) and frame.height <= SMALL_FRAME
+    for v, col in zip(chosen, variable_columns(law, chosen, constants, rename, date_tables=not small)):
         per_row = [given[n] for n in v.needs if n in given and n not in constants]
         cols.append(pl.when(pl.all_horizontal(pl.col(per_row).is_not_null())).then(col).alias(v.column_name)
                     if per_row else col)

@@ -206,15 +206,17 @@ def reasons(straddles: list[Straddle]) -> list[str]:
 
 
 def columns(law: Law, variables: Iterable[Variable], constants: dict[str, Any] | None = None,
-            rename: dict[str, E.Expr] | None = None, ends: bool = False):
+            rename: dict[str, E.Expr] | None = None, ends: bool = False, date_tables: bool = True):
     """Polars expressions, one per variable, named by ``column_name``. ``constants`` are
     inputs the same for every row (e.g. ``on`` when one date is asked); every other input is
     read from the frame's column of that name, or from ``rename``'s expressions. Exact inputs
     are compiled with finite-domain tables (``keicar.engine.plan``). Inputs given as sets are
-    computed by :func:`table`."""
+    computed by :func:`table`. ``date_tables=False`` skips the tables of functions of one
+    date (``keicar.engine.vectorized``): each costs ~5 ms to build, which a small frame
+    never earns back."""
     from .plan import PlannedCompiler, finite_domains
 
-    comp = PlannedCompiler(law, constants or {}, domains=finite_domains(law, rename))
+    comp = PlannedCompiler(law, constants or {}, date_tables, domains=finite_domains(law, rename))
     return _outputs(comp, variables, rename, ends)
 
 

@@ -17,6 +17,7 @@ it fast, all applied here so that rule authors never think about them:
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
 from typing import Any
 
 import polars as pl
@@ -73,6 +74,23 @@ def label_leaves(e: E.Expr, out: list, none_too: bool = False) -> bool:
     if isinstance(e, E.If):
         return label_leaves(e.then, out, none_too) and label_leaves(e.else_, out, none_too)
     return False
+
+
+#: Date tables kept between compilers (least recently used dropped first): ~640 KB each.
+_TABLES: OrderedDict[tuple, tuple[Law, E.Expr, pl.Series]] = OrderedDict()
+_TABLES_KEPT = 2048
+
+
+def _columns_read(e: Any, out: set) -> set:
+    """Names of every column ``e`` reads (constants included)."""
+    if isinstance(e, E.Col):
+        out.add(e.name)
+    elif isinstance(e, E.Expr):
+        for v in vars(e).values():
+            if isinstance(v, (E.Expr, tuple)):
+                for x in v if isinstance(v, tuple) else (v,):
+                    _columns_read(x, out)
+    return out
 
 
 def set_columns(name: str) -> tuple[str, str]:
@@ -280,10 +298,7 @@ class Compiler:
         """``e`` as a lookup in a table of its values on every day of DOMAIN."""
         key = id(e)  # the entry keeps ``e`` alive, so its id cannot be reused meanwhile
         if key not in self._tables:
-            plain = Compiler(self.law, self.constants, date_tables=False)
-            days = pl.date_range(DOMAIN[0], DOMAIN[1], eager=True).alias(column)
-            table = pl.DataFrame([days]).select(plain.compile(e).alias("v")).to_series()
-            self._tables[key] = (e, table)
+            self._tables[key] = (e, self._shared_table(e, column))
         table = self._tables[key][1]
         # Most such functions are piecewise constant (a limit per era; "old enough" flips
         # once): then a few date comparisons beat a random-access gather.
@@ -294,6 +309,27 @@ class Compiler:
         if len(starts) <= MAX_SEGMENTS:
             return self._segments(column, table, starts.to_list())
         return pl.lit(table).gather(day_index(column))
+
+    def _shared_table(self, e: E.Expr, column: str) -> pl.Series:
+        """The table of ``e`` over DOMAIN, shared between compilers of the same law that give
+        the constants ``e`` reads the same values (a table costs ~5 ms; a screen has hundreds)."""
+        read = _columns_read(e, set()) & self.constants.keys()
+        try:
+            key = (id(self.law), id(e), column, tuple(sorted((k, self.constants[k]) for k in read)))
+            hash(key)
+        except TypeError:  # an unhashable constant: no sharing
+            key = None
+        if key is not None and key in _TABLES:
+            _TABLES.move_to_end(key)
+            return _TABLES[key][2]
+        plain = Compiler(self.law, self.constants, date_tables=False)
+        days = pl.date_range(DOMAIN[0], DOMAIN[1], eager=True).alias(column)
+        table = pl.DataFrame([days]).select(plain.compile(e).alias("v")).to_series()
+        if key is not None:  # the entry keeps the law and ``e`` alive: their ids stay theirs
+            _TABLES[key] = (self.law, e, table)
+            while len(_TABLES) > _TABLES_KEPT:
+                _TABLES.popitem(last=False)
+        return table
 
     def _segments(self, column: str, table: pl.Series, starts: list[int]) -> pl.Expr:
         d = pl.col(column)
