@@ -76,8 +76,11 @@ def test_fill_from_a_chassis_column(tmp_path):
         filled, _ = catalog.fill({"built": "2001-03", **given}, written[row]["chassis"])
         for f in ("length_mm", "width_mm", "height_mm", "cc"):
             assert float(written[row][f]) == filled[f], (row, f)
-    # a range is not guessed: the row is a reject that says the catalog's range
-    assert rejects[4]["field"] == "height_mm" and "the catalog gives 1755-1800 mm for DA63T" in rejects[4]["reason"]
+    # a range fills in as a set: every height in 1755-1800 mm is kei, so the answer is definite
+    four = written[4]
+    assert four["height_mm"] is None and four["input_sets"] == "height_mm 1755-1800"
+    assert four["filled_from_catalog"].startswith("length_mm,width_mm,height_mm")
+    assert four["kei_is_kei"] == "true" and four["unknown_because"] is None
     # an unknown code fills nothing: screened when the row is complete, a reject naming the code otherwise
     assert written[5]["catalog_code"] is None and "'XYZ999' is not in the catalog" in written[5]["catalog_note"]
     assert rejects[6]["field"] == "chassis" and "'XYZ999' is not in the catalog" in rejects[6]["reason"]
@@ -121,7 +124,8 @@ def test_map_names_the_chassis_column_on_the_command_line(tmp_path):
     assert p.returncode == 0, p.stderr
     out = pl.read_csv(tmp_path / "o.csv", infer_schema=False)
     rej = pl.read_csv(tmp_path / "o.rejects.csv", infer_schema=False)
-    assert out.height == 0 and rej["reason"][0].startswith("cc: the catalog gives 657|658 cc for DA63T")
+    assert rej.height == 0 and out["input_sets"][0] == "cc 657-658"  # the catalog's alternatives, as a set
+    assert (out["catalog_model"][0], out["kei_is_kei"][0], out["height_mm"][0]) == ("Carry", "true", "1765.0")
 
 
 def test_an_input_column_named_like_an_added_one_is_refused_not_mixed(tmp_path):

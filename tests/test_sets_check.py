@@ -62,7 +62,7 @@ def test_a_catalog_range_that_changes_the_answer_is_asked_for(monkeypatch):
 
 
 @pytest.mark.parametrize("built,message", [
-    ("2000..1999", "ends before it starts"), ("1999..x", "not a build window"), ("19999", "YYYY or a range"),
+    ("2000..1999", "ends before it starts"), ("1999..x", "not a build window"), ("19999", "or a range of them (1998-12..1999-03)"),
 ])
 def test_bad_build_windows_are_one_line_errors(built, message):
     with pytest.raises(InputError) as err:

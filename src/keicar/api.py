@@ -212,7 +212,8 @@ SMALL_FRAME = 200_000
 def screen_frame(frame, on: Any = None, month_reading: str | None = None, law: Law | None = None,
                  state: str | None = None, state_column: str | None = None,
                  registered_column: str | None = None, *, on_column: str | None = None,
-                 entry_date: Any = None, columns: Any = None, today: dt.date | None = None):
+                 entry_date: Any = None, columns: Any = None, today: dt.date | None = None,
+                 sets: Any = ()):
     """Add the variables of the registry (``keicar.rules.registry``) as columns to a Polars
     (Lazy)Frame of vehicles: every variable whose inputs the table has, or those named in
     ``columns`` (variable names such as ``state.status`` or column names such as
@@ -240,7 +241,7 @@ def screen_frame(frame, on: Any = None, month_reading: str | None = None, law: L
     Verdicts are null where an input they need is missing."""
     import polars as pl
 
-    from .engine.variables import columns as variable_columns
+    from .engine.variables import columns as variable_columns, staged
 
     law = law or default_law()
     lf = frame.lazy() if isinstance(frame, pl.DataFrame) else frame
@@ -271,7 +272,11 @@ def screen_frame(frame, on: Any = None, month_reading: str | None = None, law: L
         rename["entry_date"] = rename["on"]
     else:
         constants["entry_date"] = constants["on"]
-    if "built_start" not in schema or "built_end" not in schema:
+    sets = tuple(sets)
+    for name in sets:
+        for end in ("_lo", "_hi"):
+            _has(schema, "sets", name + end)
+    if "built_start" not in sets and ("built_start" not in schema or "built_end" not in schema):
         if "built" not in schema:
             raise InputError("built", "the table has no 'built' column (nor 'built_start' and 'built_end')")
         from keicar.inputs.formats import built_range
@@ -281,7 +286,7 @@ def screen_frame(frame, on: Any = None, month_reading: str | None = None, law: L
         last = pl.lit(today or dt.date.today())  # as make_vehicle: a month not over ends today
         temp("built_end", pl.when(end > last).then(last).otherwise(end))
     for name, dtype in OPTIONAL.items():
-        if name not in schema:
+        if name not in schema and name not in sets:
             temp(name, pl.lit(None, dtype=getattr(pl, dtype)))
     have = {"entry_date"}
     have |= _state_inputs(schema, law, constants, temp, state, state_column, registered_column)
@@ -301,12 +306,17 @@ def screen_frame(frame, on: Any = None, month_reading: str | None = None, law: L
     cols = []
     # a date table costs more to build than a small frame costs to compute without it
     small = isinstance(frame, pl.DataFrame) and frame.height <= SMALL_FRAME
-    for v, col in zip(chosen, variable_columns(law, chosen, constants, rename, date_tables=not small)):
+    hidden: list[str] = []
+    if sets:  # the rules over sets (engine.variables.staged): hidden stage columns first
+        lf, exprs, hidden = staged(lf, law, chosen, constants, rename, sets)
+    else:
+        exprs = variable_columns(law, chosen, constants, rename, date_tables=not small)
+    for v, col in zip(chosen, exprs):
         per_row = [given[n] for n in v.needs if n in given and n not in constants]
         cols.append(pl.when(pl.all_horizontal(pl.col(per_row).is_not_null())).then(col).alias(v.column_name)
                     if per_row else col)
     lf = lf.with_columns(cols)
-    return lf.with_columns(asked.alias("on")).drop(list(added))
+    return lf.with_columns(asked.alias("on")).drop([*added, *hidden])
 
 
 def as_dates(col, dtype):

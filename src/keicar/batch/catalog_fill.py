@@ -9,10 +9,10 @@ or make, model and build window when there is no code) are resolved once each, b
 row is a few string expressions and one hash join, never a Python call.
 
 What is filled follows ``keicar.catalog.fillable``: a value the row gives always wins; a
-range or alternatives in the catalog (height 1755-1800) is not guessed today
-(``keicar.catalog.range_fill``, the one place to change when ranges become sets): the field
-stays null and, as ``check --chassis`` asks for the value, the row is a reject whose reason
-says the catalog's range. A code the catalog does not list (or one several makes share,
+range or alternatives in the catalog (height 1755-1800) fills in as that set (the working
+columns ``<field>_lo`` and ``<field>_hi``; the exact value stays null), and the rules run over
+the whole set (``keicar.batch.run``): definite where every value in it gives the same answer,
+null with the reason in ``unknown_because`` otherwise. A code the catalog does not list (or one several makes share,
 without a make) fills nothing: the row is screened if it has every value, with the reason in
 ``catalog_note``, and is a reject naming the code otherwise.
 
@@ -32,10 +32,13 @@ from typing import Any
 
 import polars as pl
 
+from keicar.inputs.sets import Span
 from .columns import BODY, BUILT, CHASSIS, MAKE, MODEL, WORKING
 
 #: The fields the catalog can fill, in ``check --chassis``'s order.
 FIELDS = ("length_mm", "width_mm", "height_mm", "cc", "stroke", BODY)
+#: Those the catalog may give as a range or alternatives: filled as a set (``<field>_lo``, ``_hi``).
+SETS = ("length_mm", "width_mm", "height_mm", "cc")
 OUTPUTS = ("catalog_code", "catalog_make", "catalog_model", "catalog_generation", "filled_from_catalog",
            "catalog_build_outside_production", "catalog_note")
 C = WORKING + "cat_"  # the prefix of this module's working columns
@@ -165,7 +168,8 @@ def _table(keys: pl.DataFrame) -> pl.DataFrame:
               C + "found": pl.Boolean, **{C + "out_" + o: pl.String for o in OUTPUTS[:4]},
               C + "start": pl.Date, C + "end": pl.Date,
               C + "note": pl.String, C + "note_field": pl.String,
-              **{C + f: _TYPES[f] for f in FIELDS}, **{C + f + "_why": pl.String for f in FIELDS}}
+              **{C + f: _TYPES[f] for f in FIELDS}, **{C + f + "_why": pl.String for f in FIELDS},
+              **{C + f + end: pl.Float64 for f in SETS for end in ("_lo", "_hi")}}
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
@@ -186,7 +190,13 @@ def _row(code: str | None, make: str | None, model: str | None, start: dt.date |
             code if gens and code else None, agreed("make"), agreed("model"),
             "; ".join(g.label for g in gens) or None, first, last,
             found["note"] if found else None, found["field"] if found else None,
-            *[values.get(f) for f in FIELDS], *[why.get(f) for f in FIELDS])
+            *[None if type(values.get(f)) is Span else values.get(f) for f in FIELDS],
+            *[why.get(f) for f in FIELDS], *[end for f in SETS for end in _ends(values.get(f))])
+
+
+def _ends(value: Any) -> tuple[Any, Any]:
+    """A catalog value as the least and greatest of its set (both the value when exact)."""
+    return tuple(value) if type(value) is Span else (value, value)
 
 
 def attach(p: Any, schema: pl.Schema) -> None:
@@ -201,10 +211,14 @@ def attach(p: Any, schema: pl.Schema) -> None:
     filled: dict[str, pl.Expr] = {}
     for f in FIELDS:
         value = pl.col(C + f)
-        fill = missing[f] & value.is_not_null()
+        # a number may be a set (height 1755-1800): then its exact value stays null
+        fill = missing[f] & (pl.col(C + f + "_lo") if f in SETS else value).is_not_null()
         stage = p.parsed
         own = stage.get(P + f, pl.lit(None, dtype=_TYPES[f]))
         stage[P + f] = pl.when(fill).then(value).otherwise(own)
+        for end in ("_lo", "_hi") if f in SETS else ():
+            stage[P + f + end] = pl.when(fill).then(pl.col(C + f + end)).otherwise(
+                stage.get(P + f + end, pl.lit(None, dtype=pl.Float64)))
         p.parsed[C + "filled_" + f] = fill
         filled[f] = pl.col(C + "filled_" + f)
     needed = pl.any_horizontal(missing["length_mm"], missing["width_mm"], missing["height_mm"], missing[BODY],

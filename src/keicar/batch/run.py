@@ -91,9 +91,10 @@ def read_error(path: Path, exc: Exception) -> InputError:
     return InputError("in", f"cannot read {path.name!r}: {lines[0] if lines else type(exc).__name__}")
 
 
-def verdicts(valid: pl.LazyFrame, job: "Job") -> pl.LazyFrame:
+def verdicts(valid: pl.LazyFrame, job: "Job", sets: tuple[str, ...] = ()) -> pl.LazyFrame:
     """The variables' columns for valid rows (``keicar.api.screen_frame``): every interface
-    (local, Spark) goes through here."""
+    (local, Spark) goes through here. ``sets``: the inputs given as ``<name>_lo`` and
+    ``<name>_hi`` columns (``SETS``)."""
     from ..api import screen_frame
     from ..engine.parameters import default_law
 
@@ -102,20 +103,47 @@ def verdicts(valid: pl.LazyFrame, job: "Job") -> pl.LazyFrame:
                         state=job.state, state_column=STATE if STATE in names else None,
                         registered_column=REGISTERED if job.registered_column else None,
                         on_column=ON if job.on_column else None, entry_date=job.entry_date,
-                        columns=job.variables, today=job.today)
+                        columns=job.variables, today=job.today, sets=sets)
+
+
+#: Inputs a row may give as a set (a range, alternatives, a build year): such rows are screened
+#: over the whole set (``keicar.engine.variables.staged``); the others by the exact query.
+SETS = (*V.NUMBERS, "built_start", "built_end")
+ENDS = [n + e for n in V.NUMBERS for e in ("_lo", "_hi")]
+#: Added to every output: the inputs a row gave as sets, and why an answer is open.
+INPUT_SETS, UNKNOWN_BECAUSE = "input_sets", "unknown_because"
+#: A build window longer than this (days from first to last) is a set; a month is exact.
+MONTH_DAYS = 30
+
+
+def _set_rows(valid: pl.DataFrame) -> pl.Series:
+    ends = [pl.col(n + "_lo").ne(pl.col(n + "_hi")).fill_null(False) for n in V.NUMBERS]
+    long = ((pl.col("built_end") - pl.col("built_start")).dt.total_days() > MONTH_DAYS).fill_null(False)
+    return valid.select(pl.any_horizontal(*ends, long)).to_series()
+
+
+def _as_sets(valid: pl.DataFrame) -> pl.DataFrame:
+    """The rows with their sets as ``<name>_lo``/``<name>_hi`` columns: a build window longer
+    than a month is a set of days for both build dates; a month keeps its two dates."""
+    start, end = pl.col("built_start"), pl.col("built_end")
+    long = (end - start).dt.total_days() > MONTH_DAYS
+    return valid.with_columns(
+        built_start_lo=start, built_start_hi=pl.when(long).then(end).otherwise(start),
+        built_end_lo=pl.when(long).then(start).otherwise(end), built_end_hi=end,
+    ).drop(*V.NUMBERS, "built_start", "built_end")
 
 
 class Verdicts:
     """The verdict query for one schema of valid rows, compiled once and run on one DataFrame at
     a time (compiling takes ~0.1 s; running it on a batch of rows, milliseconds)."""
 
-    def __init__(self, schema: pl.Schema, job: "Job"):
+    def __init__(self, schema: pl.Schema, job: "Job", sets: tuple[str, ...] = ()):
         from polars.io.plugins import register_io_source
 
         self._frame: pl.DataFrame | None = None
         self._lock = threading.Lock()
         feed = register_io_source(self._source, schema=schema)
-        self._query = verdicts(feed, job)
+        self._query = verdicts(feed, job, sets)
 
     def _source(self, with_columns, predicate, n_rows, batch_size):
         frame = self._frame
@@ -240,15 +268,37 @@ class Job:
                     self.plan.state_unknown = None
             checked = self.checked(frame.lazy()).collect()
         valid = V.valid_rows(checked.lazy(), self.plan).collect()
-        key = tuple(valid.schema.items())
-        if key not in self._verdicts:
-            self._verdicts[key] = Verdicts(valid.schema, self)
-        screened = self._verdicts[key](valid)
+        is_set = _set_rows(valid)
+        screened = self._screen(valid.filter(~is_set).drop(ENDS)).with_columns(
+            pl.lit(None, pl.String).alias(INPUT_SETS), pl.lit(None, pl.String).alias(UNKNOWN_BECAUSE))
+        if is_set.any():
+            over = self._screen(_as_sets(valid.filter(is_set)), SETS)
+            screened = pl.concat([screened, self._exact_columns(over, screened.schema)]).sort(ROW)
         hidden = self.plan.hidden
         if not self._names_checked:
             self._check_names(screened.columns, hidden)
         screened = screened.rename({h: c for c, h in hidden.items()})
         return screened, self.rejected(checked.lazy()).collect()
+
+    def _screen(self, valid: pl.DataFrame, sets: tuple[str, ...] = ()) -> pl.DataFrame:
+        key = (tuple(valid.schema.items()), sets)
+        if key not in self._verdicts:
+            self._verdicts[key] = Verdicts(valid.schema, self, sets)
+        return self._verdicts[key](valid)
+
+    def _exact_columns(self, over: pl.DataFrame, schema: pl.Schema) -> pl.DataFrame:
+        """Rows screened over sets, in the exact rows' columns: a number is its value where its
+        set is one value (null otherwise), the build dates the window's first and last day;
+        ``input_sets`` names the sets, ``unknown_because`` says why an answer is open."""
+        from .sets import describe, unknown_reasons
+
+        out = over.with_columns(
+            *[pl.when(pl.col(n + "_lo") == pl.col(n + "_hi")).then(pl.col(n + "_lo")).alias(n) for n in V.NUMBERS],
+            built_start=pl.col("built_start_lo"), built_end=pl.col("built_end_hi"))
+        out = out.with_columns(describe(out).alias(INPUT_SETS), unknown_reasons(out, self).alias(UNKNOWN_BECAUSE))
+        if "us_import_outlook" in out.columns:  # a set that leaves the bucket open: unknown
+            out = out.with_columns(pl.col("us_import_outlook").fill_null("unknown"))
+        return out.select([pl.col(c).cast(dtype) for c, dtype in schema.items()])
 
     def _check_names(self, written: list[str], hidden: dict[str, str]) -> None:
         """An input column kept as it is may not bear the name of a column keicar adds."""

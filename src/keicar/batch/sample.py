@@ -131,7 +131,7 @@ def chunk(rng: np.random.Generator, gens: pl.DataFrame, codes: list[str], first_
             pl.col("stroke").cast(pl.String), pl.col("ev_kw").cast(pl.String),
         ).with_columns(
             pl.when(pl.Series(bad == BAD_KINDS.index("unparsable_number")))
-            .then(pl.col("length_mm").str.slice(0, 2) + "," + pl.col("length_mm").str.slice(2))
+            .then(pl.col("length_mm").str.slice(0, 2) + "x" + pl.col("length_mm").str.slice(2))
             .otherwise(pl.col("length_mm")).alias("length_mm"))
     else:  # in Parquet the unparsable kind becomes a missing length
         df = df.with_columns(pl.when(pl.Series(bad == BAD_KINDS.index("unparsable_number")))

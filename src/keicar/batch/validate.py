@@ -162,11 +162,11 @@ def _built(p: Plan, dtype: pl.DataType, on: dt.date, today: dt.date) -> None:
         missing = raw.is_null()
         checks = []
     else:  # any form keicar.inputs.formats reads; the reason from the one-value parser
-        from ..inputs.formats import date_window_struct
+        from ..inputs.formats import build_window_struct
         from keicar.inputs.vehicle import parse_built
 
         text = raw.cast(pl.String)
-        p.text[P + "built_window"] = date_window_struct(text)  # parsed once, then its two fields
+        p.text[P + "built_window"] = build_window_struct(text)  # parsed once, then its two fields
         p.shape[start] = pl.col(P + "built_window").struct.field("first")
         p.shape[end] = pl.col(P + "built_window").struct.field("last")
         p.parsed[P + "built_missing"] = text.is_null() | (
@@ -229,28 +229,42 @@ def _stroke(p: Plan, dtype: pl.DataType | None) -> None:
 
 
 def _number(p: Plan, name: str, dtype: pl.DataType | None, factor: float) -> None:
+    """The value (null where the row gives a set) and ``<name>_lo``/``<name>_hi``: the least
+    and greatest value of the row's set, both the value when it is exact."""
     lo, hi, unit = BOUNDS[name]
     if dtype is None:
-        p.parsed[P + name] = pl.lit(None, dtype=pl.Float64)
+        for end in ("", "_lo", "_hi"):
+            p.parsed[P + name + end] = pl.lit(None, dtype=pl.Float64)
         return
     raw = pl.col(p.source[name])
-    if _is_text(dtype):  # '3,395 mm', '0.66L' (keicar.inputs.formats); a bare number in --units
-        from ..inputs.formats import quantity, quantity_expr
+    if _is_text(dtype):  # '3,395 mm', '0.66L', a set '1755-1800' (keicar.inputs.formats); a bare number in --units
+        from ..inputs.formats import number_set_expr, quantity, quantity_expr
 
         text = raw.cast(pl.String)
         p.shape[P + "q_" + name] = quantity_expr(text, name, factor)
+        p.shape[P + "s_" + name] = number_set_expr(text, name, factor)
         number = pl.col(P + "q_" + name)
-        missing = text.is_null() | (pl.when(number.is_null()).then(text).str.strip_chars() == "")
-        p.checks.append(Check(name, ~missing & number.is_null(), lambda: _said(
-            lambda v: _formats_said(name, quantity, v, name, factor), raw)))
+        got = pl.col(P + "s_" + name)
+        set_lo, set_hi, set_error = (got.struct.field(f) for f in ("lo", "hi", "error"))
+        unread = number.is_null() & set_lo.is_null()
+        missing = text.is_null() | (pl.when(unread).then(text).str.strip_chars() == "")
+        p.checks += [
+            Check(name, set_error.is_not_null(), lambda: set_error),
+            Check(name, ~missing & unread & set_error.is_null(), lambda: _said(
+                lambda v: _formats_said(name, quantity, v, name, factor), raw))]
+        low, high = pl.coalesce(number, set_lo), pl.coalesce(number, set_hi)
+        shown = pl.when(number.is_null()).then(_quoted(text)).otherwise(_number_text(number))
     else:
         number = raw.cast(pl.Float64)
-        missing = number.is_null()
         if factor != 1.0:  # rounded to a micrometre so that 0.66 l is 660 cc, not 660.0000000000001
             number = (number * factor).round(6)
+        low = high = number
+        shown = _number_text(number)
     p.parsed[P + name] = number
-    p.checks.append(Check(name, ~number.is_between(lo, hi), lambda: _fmt(
-        f"{{}} {unit} is outside the plausible range {_g(lo)}–{_g(hi)} {unit}", _number_text(pl.col(P + name)))))
+    p.parsed[P + name + "_lo"], p.parsed[P + name + "_hi"] = low, high
+    ends = pl.col(P + name + "_lo"), pl.col(P + name + "_hi")
+    p.checks.append(Check(name, ~(ends[0].is_between(lo, hi) & ends[1].is_between(lo, hi)), lambda: _fmt(
+        f"{{}} {unit} is outside the plausible range {_g(lo)}–{_g(hi)} {unit}", shown)))
 
 
 def _state(p: Plan, states: dict[str, str]) -> None:
@@ -406,9 +420,9 @@ def _complete(p: Plan) -> None:
     """keicar.inputs.vehicle.require_complete: the three dimensions, and cc or ev_kw."""
     for name in ("length_mm", "width_mm", "height_mm"):
         lo, hi, unit = BOUNDS[name]
-        p.checks.append(Check(name, pl.col(P + name).is_null(), lambda lo=lo, hi=hi, unit=unit: pl.lit(
+        p.checks.append(Check(name, pl.col(P + name + "_lo").is_null(), lambda lo=lo, hi=hi, unit=unit: pl.lit(
             f"missing; give it in {unit} ({_g(lo)}–{_g(hi)}), or a chassis code to take it from the catalog")))
-    p.checks.append(Check("cc", pl.col(P + "cc").is_null() & pl.col(P + "ev_kw").is_null(), lambda: pl.lit(
+    p.checks.append(Check("cc", pl.col(P + "cc_lo").is_null() & pl.col(P + "ev_kw_lo").is_null(), lambda: pl.lit(
         "missing; give the engine displacement in cc, or ev_kw for an electric motor")))
 
 
@@ -428,7 +442,7 @@ def with_checks(lf: pl.LazyFrame, p: Plan, today: dt.date) -> pl.LazyFrame:
 def valid_rows(lf: pl.LazyFrame, p: Plan) -> pl.LazyFrame:
     """The valid rows: row number, the passthrough columns (under ``Plan.hidden`` names), then
     the fields as the rules read them."""
-    fields = ["built_start", "built_end", BODY, *NUMBERS, STROKE]
+    fields = ["built_start", "built_end", BODY, *NUMBERS, STROKE, *(n + e for n in NUMBERS for e in ("_lo", "_hi"))]
     fields += [f for f in (STATE, ON, REGISTERED) if f in p.source]
     fields += [f for f in (*MONEY, MODE) if P + f in p.parsed]
     added = p.catalog_outputs() if p.catalog_outputs is not None else {}

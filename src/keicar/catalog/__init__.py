@@ -458,7 +458,14 @@ def fill_key(code: str | None, make: str | None = None, model: str | None = None
         if note:
             out.update(note=note, field="model")
             return out
-    values, why = fillable(gens, name, ask_body=lambda bodies: "give the body: " + " or ".join(bodies))
+    values, why = fillable(gens, name, ask_body=lambda bodies: "give the body: " + " or ".join(bodies),
+                           sets=True)
+    for field, value in values.items():  # a range or alternatives: the set it spans (a Span)
+        if isinstance(value, str) and field != "body":
+            from ..inputs.formats import quantity
+            from ..inputs.sets import parse_number_set
+
+            values[field] = parse_number_set(field, value, lambda f, x: quantity(x, f))
     out.update(generations=list(gens), values=values, why=why)
     return out
 

@@ -42,12 +42,12 @@ def values_between(p, lo: dt.date, hi: dt.date) -> list:
 
 
 def span_of(values: list) -> Any:
-    """The hull of ``values`` (missing ones left out: a limit that did not exist somewhere in
-    the window does not widen it); one value when they agree."""
-    present = [v for v in values if v is not None]
-    if not present:
+    """The hull of ``values``; one value when they agree. Missing where one is missing: on a
+    day of the window without the value (before it existed, or after it lapsed) a rule reads
+    nothing, so nothing definite follows for the whole window (as each such day gives)."""
+    if not values or any(v is None for v in values):
         return None
-    return SCALAR_SETS.make_set(min(present), max(present))
+    return SCALAR_SETS.make_set(min(values), max(values))
 
 
 def jurisdictions(law: Law, prefix: str) -> tuple[str, ...]:

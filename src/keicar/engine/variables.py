@@ -192,6 +192,8 @@ def reasons(straddles: list[Straddle]) -> list[str]:
     threshold, e.g. "height_mm 1755–2100 straddles ≤ 2000 (true for part of it only)"."""
     out: list[str] = []
     for s in straddles:
+        if any(type(x) is Span and isinstance(x.lo, bool) for x in (s.a, s.b)):
+            continue  # an answer that is open already (is_kei true or false): its own reason says why
         op = _OPS.get(s.cmp.op, s.cmp.op)
         if type(s.a) is Span and type(s.b) is not Span:
             text = f"only if {_operand(s.cmp.a)} {op} {_shown(s.b)}; the set {_shown(s.a)} straddles it"
@@ -233,11 +235,19 @@ def table(frame: Any, law: Law, variables: Iterable[Variable], constants: dict[s
     sets = tuple(sets)
     if not sets:
         return frame.select(columns(law, variables, constants, rename, ends))
+    frame, out, _ = staged(frame, law, variables, constants, rename, sets, ends)
+    return frame.select(out)
+
+
+def staged(frame: Any, law: Law, variables: Iterable[Variable], constants: dict[str, Any] | None,
+           rename: dict[str, E.Expr] | None, sets: Iterable[str], ends: bool = False):
+    """For inputs given as ``sets`` (see :func:`table`): (``frame`` with the hidden stage
+    columns added, one expression per variable that reads them, the hidden columns' names)."""
     from .vectorized import Compiler
 
-    comp = Compiler(law, constants or {}, sets=sets)
+    comp = Compiler(law, constants or {}, sets=tuple(sets))
     out = _outputs(comp, variables, rename, ends)
-    return comp.stage_columns(frame).select(out)
+    return comp.stage_columns(frame), out, list(comp.stages)
 
 
 def _outputs(comp: Any, variables: Iterable[Variable], rename: dict[str, E.Expr] | None, ends: bool):

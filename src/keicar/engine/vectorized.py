@@ -158,7 +158,7 @@ class Compiler:
         if x.meta.is_column() or not names:
             return x
         level = 1 + max((self.stages[n][1] for n in names if n in self.stages), default=0)
-        name = f"__keicar_{len(self.stages)}"
+        name = f"__keicar_set_{len(self.stages)}"
         self.stages[name] = (x, level)
         return pl.col(name)
 
@@ -222,7 +222,7 @@ class Compiler:
     def _dated_over(self, path: str, at: tuple, since: bool) -> Any:
         """A dated parameter read on a window of days per row: for ``Since`` the dates at
         either end; for the value, the hull of every value in force in the window (one
-        gather in a table of hulls by the pair of positions, missing values left out)."""
+        gather in a table of hulls by the pair of positions; missing where a day has none)."""
         p = self.law.param(path)
         days = pl.lit(pl.Series([(v.since - _EPOCH).days for v in p.values], dtype=pl.Int32))
         lo, hi = (days.search_sorted(x.cast(pl.Int32), side="right") for x in at)
@@ -236,9 +236,10 @@ class Compiler:
         lows, highs = [], []
         for i in range(n):
             for j in range(n):
-                present = [v for v in vals[i:j + 1] if v is not None]
-                lows.append(min(present) if present else None)
-                highs.append(max(present) if present else None)
+                got = vals[i:j + 1]  # missing where a day of the window has no value (span_of)
+                whole = bool(got) and all(v is not None for v in got)
+                lows.append(min(got) if whole else None)
+                highs.append(max(got) if whole else None)
         key = lo.cast(pl.Int64) * n + hi.cast(pl.Int64)
         return pl.lit(_series(lows)).gather(key), pl.lit(_series(highs)).gather(key)
 

@@ -137,7 +137,8 @@ _DATE = re.compile(DATE)
 _MONTH_GROUPS = ("im", "sm", "jm", "am", "bm", "em", "en", "km", "gm", "gn")
 _ORDER = re.compile(r"^[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{4}$")
 _TWO_DIGIT = re.compile(r"(?i)^(?:'?[0-9]{2}|[0-9]{1,2}[/.-][0-9]{2}|[a-z]+\.?[ ,/-]*'?[0-9]{2})$")
-FORMS = "YYYY-MM-DD, YYYY-MM, YYYY, YYYY/MM, MM/YYYY, Feb-1999, or an era year (H11, H11/2, 平成11年)"
+FORMS = ("YYYY-MM-DD, YYYY-MM, YYYY, YYYY/MM, MM/YYYY, Feb-1999, an era year (H11, H11/2, 平成11年), "
+         "or a range of them (1998-12..1999-03)")
 
 _NUM = r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?|[+-]?\.[0-9]+"
 QUANTITY = rf"(?i)^(?P<pre>¥|￥|\$|us\$|jpy|usd)? *(?P<num>{_NUM}) *(?P<unit>[^0-9]*3?)$"
@@ -405,6 +406,21 @@ def date_window_struct(text: pl.Expr) -> pl.Expr:
                             is_elementwise=True)
 
 
+def build_window_struct(text: pl.Expr) -> pl.Expr:
+    """``date_window_struct``, and a range of two such dates (``1998-12..1999-03``: from the
+    first day of the one to the last day of the other, as ``keicar.inputs.vehicle.parse_built``
+    reads it); null fields for a range that ends before it starts."""
+    ranged = text.str.contains("..", literal=True)
+    ends = text.str.split_exact("..", 1)
+    one = date_window_struct(pl.when(~ranged).then(text))
+    a = date_window_struct(pl.when(ranged).then(ends.struct.field("field_0").str.strip_chars()))
+    b = date_window_struct(pl.when(ranged).then(ends.struct.field("field_1").str.strip_chars()))
+    first = pl.when(ranged).then(a.struct.field("first")).otherwise(one.struct.field("first"))
+    last = pl.when(ranged).then(b.struct.field("last")).otherwise(one.struct.field("last"))
+    ok = first <= last
+    return pl.struct(first=pl.when(ok).then(first), last=pl.when(ok).then(last))
+
+
 def date_window_exprs(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """(first day, last day) of ``date_window_struct`` (a table with both can parse once:
     ``keicar.batch.validate``)."""
@@ -473,3 +489,38 @@ def built_range(raw: pl.Expr, dtype: pl.DataType) -> tuple[pl.Expr, pl.Expr]:
     if dtype == pl.Date or isinstance(dtype, pl.Datetime):
         return raw.cast(pl.Date), raw.cast(pl.Date)
     return date_window_exprs(raw.cast(pl.String))
+
+
+def _number_sets(s: pl.Series, field: str, factor: float) -> pl.Series:
+    """number_set_expr on one batch: the distinct values that read as a set, each parsed once
+    by ``keicar.inputs.sets.parse_number_set`` (as ``keicar check`` reads them)."""
+    from keicar.inputs.base import InputError
+    from keicar.inputs.sets import Span, is_number_set, parse_number_set
+
+    text = s.cast(pl.String)
+    seen = [v for v in text.drop_nulls().unique().to_list() if is_number_set(v)]
+    lows, highs, errors = [], [], []
+    for v in seen:
+        try:
+            got = parse_number_set(field, v, lambda f, x: quantity(x, f, factor))
+        except (InputError, FormatError) as exc:
+            got, err = None, str(exc).split(": ", 1)[-1] if isinstance(exc, InputError) else str(exc)
+        else:
+            err = None
+        lo, hi = (got.lo, got.hi) if type(got) is Span else (got, got)
+        lows.append(lo)
+        highs.append(hi)
+        errors.append(err)
+    table = pl.DataFrame({"t": seen, "lo": lows, "hi": highs, "error": errors},
+                         schema={"t": pl.String, "lo": pl.Float64, "hi": pl.Float64, "error": pl.String})
+    return pl.DataFrame({"t": text}).join(table, on="t", how="left", maintain_order="left").select(
+        pl.struct("lo", "hi", "error").alias("set")).to_series()
+
+
+def number_set_expr(text: pl.Expr, field: str, factor: float = 1.0) -> pl.Expr:
+    """A column of amounts as written (String): where a value is a set (``1755-1800``,
+    ``657|658``), the struct {lo, hi, error}; the fields are null for other values, and
+    ``error`` says why a set cannot be read (a range from high to low)."""
+    return text.map_batches(lambda s: _number_sets(s, field, factor),
+                            return_dtype=pl.Struct({"lo": pl.Float64, "hi": pl.Float64, "error": pl.String}),
+                            is_elementwise=True)

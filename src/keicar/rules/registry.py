@@ -130,7 +130,9 @@ def _build(law: Law) -> Registry:
                E.Lit(None)),
           federal.P + "epa.nonroad_mini_truck.max_speed_mph", unit="mph"),
         V("us.road_import_from", "First day it may be imported for road use (NHTSA and EPA)", "date",
-          federal.road_import_from, nhtsa_param),
+          E.Upper(federal.road_import_from), nhtsa_param,
+          doc="For a build date known only as a window (a year, a range), the latest: the "
+              "conservative date."),
         V("us.months_until_road_import", "Whole months from the date asked until road import "
           "(0: importable for road use now; a part month counts as one)", "number",
           federal.months_until_road_import, nhtsa_param, unit="months"),

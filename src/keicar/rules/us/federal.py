@@ -74,5 +74,6 @@ _nhtsa_from, _epa_from = nhtsa_eligible_from(), epa_eligible_from
 road_import_from = E.If(E.Or((_nhtsa_from.is_null(), _epa_from.is_null())), E.Lit(None),
                         E.MaxOf((_nhtsa_from, _epa_from)))
 #: Whole months from the date asked until road import (0 when it may be imported for road use
-#: on the date asked; a part month counts as a whole one).
+#: on the date asked; a part month counts as a whole one). For a build window (a year), open
+#: where the window's days give different counts.
 months_until_road_import = E.If(road_importable, E.Lit(0), E.MonthsUntil(ON, road_import_from))
