@@ -9,7 +9,7 @@ import pytest
 from keicar.engine.parameters import default_law
 from keicar.engine.policy import PolicyError, load_policy, shipped_policies
 from keicar.engine.variables import trace
-from keicar.answers.policy import compare, compare_report, listings_frame, report
+from keicar.answers.policy import compare, compare_report, listings_frame, reasons, report
 from keicar.rules import category
 from keicar.rules.registry import registry
 
@@ -279,13 +279,25 @@ def test_a_missing_displacement_is_unknown_unless_the_vehicle_is_electric():
     assert got == {"ice": (None, ["cc"]), "ev": (True, []), "unsaid": (None, ["cc"])}
 
 
-def test_catalog_ranges_are_quoted_as_the_reason():
+def test_catalog_ranges_are_sets_and_an_unknown_says_why():
     r = report(load_policy("kei-for-america", LAW), on="2027-06-01", law=LAW)
+    # the catalog gives the Life's height as 1340-1370 mm: every height in it is under the limit
     life = next(x for x in r["rows"] if x["label"].startswith("Honda Life (generation 1)"))
-    assert life["policy"] is None
-    assert life["policy_unknown"] == [{"input": "height_mm", "why": "range", "given": "1340-1370"}]
+    assert life["policy"] is True and life["policy_unknown"] == []
     assert [x["row"] for x in r["rows"]] == list(range(1, r["rows_total"] + 1))
     assert all(x["policy_unknown"] for x in r["rows"] if x["policy"] is None)
+
+
+def test_a_set_that_straddles_a_limit_is_unknown_naming_the_input():
+    policy = load_policy("kei-for-america", LAW)
+    frame = pl.DataFrame({"row": [1, 2], "length_mm": [3395.0] * 2, "width_mm": [1475.0] * 2,
+                          "height_mm": [None, None], "height_mm_lo": [1900.0, 1700.0],
+                          "height_mm_hi": [2100.0, 1800.0], "cc": [658.0] * 2, "body": ["truck"] * 2,
+                          "powertrain": ["ice"] * 2})
+    out, _ = compare(frame, policy, dt.date(2027, 6, 1), LAW)
+    assert out["policy_qualifies"].to_list() == [None, True]  # the limit is 2000 mm
+    assert reasons(out["policy_undecided"][0], {"given_height_mm": "1900-2100", "given_cc": None}) == [
+        {"input": "height_mm", "why": "range", "given": "1900-2100"}]
 
 
 def test_a_listing_row_is_named_by_its_number_and_inputs(tmp_path):

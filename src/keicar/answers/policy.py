@@ -62,7 +62,15 @@ def catalog_frame():
         given = pl.when(cell.is_not_null() & ~one).then(cell)
         if name == "cc":
             value, given = pl.when(~ev).then(value), pl.when(~ev).then(given)
-        cols += [value.cast(pl.Float64).alias(name), given.cast(pl.String).alias(f"given_{name}")]
+        # the set the cell gives: its least and greatest number (one number: both that number)
+        parts = cell.str.replace_all(r"\s*(?:-|–|—|\.\.|\||/|,)\s*", "|").str.split("|")
+        numbers = parts.list.eval(pl.element().cast(pl.Float64, strict=False))
+        read = numbers.list.eval(pl.element().is_not_null()).list.all()
+        ends = [pl.when(read).then(getattr(numbers.list, f)() / per) for f in ("min", "max")]
+        if name == "cc":
+            ends = [pl.when(~ev).then(x) for x in ends]
+        cols += [value.cast(pl.Float64).alias(name), given.cast(pl.String).alias(f"given_{name}"),
+                 ends[0].cast(pl.Float64).alias(f"{name}_lo"), ends[1].cast(pl.Float64).alias(f"{name}_hi")]
     cols += [pl.lit(None, dtype=pl.Float64).alias("ev_kw"),
              first("body_type").replace_strict(_BODY, default=None).alias("body"),
              first("powertrain").alias("powertrain")]
@@ -109,20 +117,26 @@ def resolve_on(raw: Any, policy: Policy, today: dt.date | None = None) -> dt.dat
 _OUT = {"admits": "qualifies", "failed": "failed", "undecided_by": "undecided"}
 
 
-def _compiled(law: Law, prefix: str | None, on: dt.date, tag: str):
+def _compiled(lf, law: Law, prefix: str | None, on: dt.date, tag: str, sets: tuple[str, ...] = ()):
     """The category's variables (``keicar.rules.category.variables``, as in the registry)
-    compiled against ``law`` as ``<tag>_qualifies``, ``<tag>_failed``, ``<tag>_undecided``."""
+    compiled against ``law`` as ``<tag>_qualifies``, ``<tag>_failed``, ``<tag>_undecided``:
+    (``lf`` with the hidden columns that inputs given as ``sets`` need, the expressions, the
+    hidden columns' names). Over sets an answer is definite when the whole set gives it."""
     import polars as pl
 
-    from keicar.engine.variables import columns
+    from keicar.engine.variables import columns, staged
 
     variables = category.variables(law, prefix or "")
-    exprs = columns(law, variables, {"on": on})
+    hidden: list[str] = []
+    if sets:
+        lf, exprs, hidden = staged(lf, law, variables, {"on": on}, None, sets)
+    else:
+        exprs = columns(law, variables, {"on": on})
     out = []
     for v, e in zip(variables, exprs):
         suffix = _OUT[v.name.rsplit(".", 1)[-1]]
         out.append((e.cast(pl.Boolean) if suffix == "qualifies" else e.cast(pl.String)).alias(f"{tag}_{suffix}"))
-    return out
+    return lf, out, hidden
 
 
 def absent_inputs(law: Law, prefix: str | None, have: set[str]) -> list[str]:
@@ -138,13 +152,21 @@ def run_frame(frame, laws: dict[str, tuple[Law, str | None]], on: dt.date):
     import polars as pl
 
     have = set(frame.columns)
-    cols = [c for tag, (law, prefix) in laws.items() for c in _compiled(law, prefix, on, tag)]
     lf = frame.lazy() if isinstance(frame, pl.DataFrame) else frame
-    absent = {col for _, col, _, _ in category.LIMITS.values()} - have
+    # inputs given as sets (the catalog's ranges and alternatives: <input>_lo, <input>_hi)
+    sets = tuple(c for c in sorted({col for _, col, _, _ in category.LIMITS.values()})
+                 if c + "_lo" in have and c + "_hi" in have)
+    absent = {col for _, col, _, _ in category.LIMITS.values()} - have - set(sets)
     lf = lf.with_columns([pl.lit(None, dtype=pl.String if c in ("powertrain", "body") else pl.Float64).alias(c)
                           for c in sorted(absent)])
     lf = lf.with_columns(pl.col("body").cast(pl.Enum(list(BODIES))))
-    return lf.with_columns(cols).drop(sorted(absent)).collect()
+    hidden: list[str] = []
+    cols = []
+    for tag, (law, prefix) in laws.items():
+        lf, exprs, more = _compiled(lf, law, prefix, on, tag, sets)
+        cols += exprs
+        hidden += more
+    return lf.with_columns(cols).drop(sorted(absent), *hidden).collect()
 
 
 def compare(frame, policy: Policy, on: dt.date, law: Law | None = None):
@@ -158,15 +180,16 @@ def compare(frame, policy: Policy, on: dt.date, law: Law | None = None):
                  "policy": absent_inputs(plaw, policy.category, have)}
 
 
-def reasons(undecided: str | None, row: dict[str, Any]) -> list[dict[str, Any]]:
+def reasons(undecided: str | None, row: dict[str, Any], answer: bool | None = None) -> list[dict[str, Any]]:
     """Why an answer is unknown: for each input named by ``category.<name>.undecided_by``,
     ``missing`` (no value), or ``range`` with the catalog's text when the source gives a
-    range or alternatives, not one value. (Where an input set is evaluated as a set, its
-    reason becomes ``straddles`` with the limit it straddles: the same list, one more kind.)"""
+    range or alternatives, not one value (a set, evaluated as a set: the answer is open only
+    where the set straddles a limit)."""
     out = []
-    for name in (undecided or "").split(","):
-        if not name:
-            continue
+    names = [n for n in (undecided or "").split(",") if n]
+    if not names and answer is None:  # open as a set straddles a limit (none missing): the sets given
+        names = [k[len("given_"):] for k, v in row.items() if k.startswith("given_") and v]
+    for name in names:
         given = row.get(f"given_{name}")
         out.append({"input": name, "why": "range", "given": given} if given else {"input": name, "why": "missing"})
     return out
@@ -240,8 +263,8 @@ def report(policy: Policy, frame=None, on: Any = None, law: Law | None = None,
                      "baseline": r["baseline_qualifies"], "policy": r["policy_qualifies"],
                      "baseline_failed": [x for x in r["baseline_failed"].split(",") if x],
                      "policy_failed": [x for x in r["policy_failed"].split(",") if x],
-                     "baseline_unknown": reasons(r["baseline_undecided"], r),
-                     "policy_unknown": reasons(r["policy_undecided"], r)})
+                     "baseline_unknown": reasons(r["baseline_undecided"], r, r["baseline_qualifies"]),
+                     "policy_unknown": reasons(r["policy_undecided"], r, r["policy_qualifies"])})
     gained = [r for r in rows if r["policy"] is True and r["baseline"] is not True]
     lost = [r for r in rows if r["baseline"] is True and r["policy"] is not True]
     plaw = policy.law(base)
