@@ -142,7 +142,7 @@ def test_columns_option(tmp_path):
     rows = [{**KEI, "built": "1999-05", "state": "TX"}]
     out, _ = run(tmp_path, rows, on="2026-11-24", columns="kei.is_kei, us_path,state.status")
     added = out.columns[out.columns.index("state") + 1:]
-    assert added == ["kei_is_kei", "us_path", "state_status", "on"]
+    assert added == ["kei_is_kei", "us_path", "state_status", "on", "input_sets", "unknown_because"]
     with pytest.raises(InputError, match=r"^columns: 'us.pth' is not a variable; closest: us.path"):
         run(tmp_path, rows, columns="us.pth")
     with pytest.raises(InputError, match=r"^columns: cost.landed_usd needs price_usd"):
