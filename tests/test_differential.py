@@ -213,15 +213,18 @@ def test_per_row_dates_asked_agree(pairs, reading):
     pairs = [(v, on) for v, on in pairs if v.built_start <= on]
     if not pairs:
         return
-    frame = pl.DataFrame([{**v.row(), "on": on, "mode": None} for v, on in pairs], schema_overrides={
+    frame = pl.DataFrame([{**v.row(), "on": on, "mode": None, "state": None, "registered": None}
+                          for v, on in pairs], schema_overrides={
         "built_start": pl.Date, "built_end": pl.Date, "length_mm": pl.Float64, "width_mm": pl.Float64,
         "height_mm": pl.Float64, "cc": pl.Float64, "stroke": pl.Int64, "ev_kw": pl.Float64,
-        "body": pl.String, "on": pl.Date, "mode": pl.String})
+        "body": pl.String, "on": pl.Date, "mode": pl.String, "state": pl.String,
+        "registered": pl.Date})
     # every vehicle-only variable (a window is two columns: variables.columns, tests/test_sets.py)
     outs = {v.name: v.formula for v in registry(LAW).select() if v.value_type != "window"}
     comp = Compiler(LAW, {"month_reading": reading})
     table = frame.select([comp.compile(e).alias(k) for k, e in outs.items()]).to_dicts()
     for (v, on), got in zip(pairs, table):
-        ev = Evaluator(LAW, {**v.row(), "on": on, "month_reading": reading})
+        ev = Evaluator(LAW, {**v.row(), "on": on, "month_reading": reading, "state": None,
+                                "registered": None})
         want = {k: ev.eval(e) for k, e in outs.items()}
         assert got == want, (v, on, reading)

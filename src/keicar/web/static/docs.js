@@ -37,7 +37,10 @@ async function main() {
     for (const [method, op] of Object.entries(ops)) {
       const rows = (op.parameters || []).map((p) =>
         [p.name, p.in, typeOf(spec, p.schema), p.description || (p.schema || {}).description || ""]);
-      const body = op.requestBody && resolve(spec, op.requestBody.content["application/json"].schema);
+      // a JSON body, or the first kind the operation takes (POST /v1/screen: a file upload)
+      const content = op.requestBody && (op.requestBody.content["application/json"] ||
+        Object.values(op.requestBody.content || {})[0]);
+      const body = content && content.schema && resolve(spec, content.schema);
       const required = new Set((body && body.required) || []);
       for (const [name, s] of Object.entries((body && body.properties) || {})) {
         rows.push([required.has(name) ? `${name} (required)` : name, "body", typeOf(spec, s), s.description || ""]);
