@@ -116,17 +116,20 @@ INPUT_SETS, UNKNOWN_BECAUSE = "input_sets", "unknown_because"
 MONTH_DAYS = 30
 
 
+def _long_window() -> pl.Expr:
+    """The build window is longer than a month: a set of days (null where a date is)."""
+    return (pl.col("built_end") - pl.col("built_start")).dt.total_days() > MONTH_DAYS
+
+
 def _set_rows(valid: pl.DataFrame) -> pl.Series:
     ends = [pl.col(n + "_lo").ne(pl.col(n + "_hi")).fill_null(False) for n in V.NUMBERS]
-    long = ((pl.col("built_end") - pl.col("built_start")).dt.total_days() > MONTH_DAYS).fill_null(False)
-    return valid.select(pl.any_horizontal(*ends, long)).to_series()
+    return valid.select(pl.any_horizontal(*ends, _long_window().fill_null(False))).to_series()
 
 
 def _as_sets(valid: pl.DataFrame) -> pl.DataFrame:
     """The rows with their sets as ``<name>_lo``/``<name>_hi`` columns: a build window longer
     than a month is a set of days for both build dates; a month keeps its two dates."""
-    start, end = pl.col("built_start"), pl.col("built_end")
-    long = (end - start).dt.total_days() > MONTH_DAYS
+    start, end, long = pl.col("built_start"), pl.col("built_end"), _long_window()
     return valid.with_columns(
         built_start_lo=start, built_start_hi=pl.when(long).then(end).otherwise(start),
         built_end_lo=pl.when(long).then(start).otherwise(end), built_end_hi=end,
