@@ -371,3 +371,56 @@ def test_lsv_on_the_shipped_catalog_is_decided_where_a_source_gives_a_top_speed(
     assert all(x["policy_unknown"] for x in r["rows"] if x["policy"] is None)
     t360 = next(x for x in r["rows"] if x["label"].startswith("Honda T360"))
     assert (t360["policy"], t360["policy_failed"]) == (False, ["max_speed_mph"])
+
+
+# ------------------------------------------- a dimension the catalog lacks: the kei limit bounds it
+
+
+@pytest.mark.parametrize("start,end,bound", [
+    ("1990-01", "1998-09", 3300.0),   # the month before the 1998 limit: 3.3 m all through
+    ("1990-01", "1998-10", 3400.0),   # its month: the window reaches 1998-10-01
+    ("1976", "1989-12", 3200.0),      # 1976-01-01 .. the day before 1990-01-01
+    ("1975-12", "1976-01", 3200.0),   # across 1976-01-01: the greater limit
+    ("1949-07", "1950", None),        # begins before the first limit (1949-07-08): not bounded
+    ("2024", "", 3400.0),             # still built: to this day
+    ("1999", "1998", None),           # ends before it starts
+])
+def test_kei_bound_is_the_greatest_limit_in_force_while_built(start, end, bound):
+    from keicar.answers.policy import kei_bound
+
+    assert kei_bound(LAW, "jp.kei.length_mm", start, end, today=dt.date(2026, 11, 30)) == bound
+
+
+def test_kei_for_america_on_the_catalog_is_decided_for_nearly_every_generation():
+    """Japan's 1998 limits admit every kei generation: a generation with no length, width or
+    height in the catalog still met the kei limits in force when it was built, which never
+    exceeded 3400 x 1480 x 2000 mm. At most 30 answers stay unknown, each with a reason."""
+    r = report(load_policy("kei-for-america", LAW), on="2027-06-01", law=LAW)
+    s = r["policy_result"]
+    assert s["unknown"] <= 30
+    assert all(x["policy_unknown"] for x in r["rows"] if x["policy"] is None)
+    assert r["decided_by_kei_limits"] > 100
+    van = next(x for x in r["rows"] if x["label"].startswith("Honda Acty Van"))
+    assert van["policy"] is True and van["kei_bounded"] == ["length_mm", "width_mm", "height_mm"]
+
+
+def test_a_limit_below_the_kei_limit_leaves_a_bounded_dimension_open_and_says_why(tmp_path):
+    f = write(tmp_path, """
+        policy: t
+        title: shorter microcar
+        hypothetical: true
+        category: us.microcar
+        adds:
+          us.microcar.max_length_mm:
+            description: max length
+            unit: mm
+            values:
+              2027-01-01: {value: 3300, reference: [s]}
+        """)
+    r = report(load_policy(f, LAW), on="2027-06-01", law=LAW)
+    rows = {x["label"]: x for x in r["rows"]}
+    van = next(x for k, x in rows.items() if k.startswith("Honda Acty Van"))  # built from 1999: <= 3400
+    assert van["policy"] is None
+    assert van["policy_unknown"] == [{"input": "length_mm", "why": "range", "given": "≤ 3400 (kei limit when built)"}]
+    z = next(x for k, x in rows.items() if k.startswith("Honda Z (Z360)"))  # 1970-1974: <= 3000
+    assert z["policy"] is True and "length_mm" in z["kei_bounded"]

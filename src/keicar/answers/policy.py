@@ -43,14 +43,59 @@ _FROM_CATALOG = {"length_mm": ("length_mm", 1.0), "width_mm": ("width_mm", 1.0),
                  "top_speed_mph": ("top_speed_kmh", _KMH_PER_MPH)}
 
 
-def catalog_frame():
+#: The catalog lists kei generations: a vehicle registered as kei met Japan's kei limits in
+#: force when it was built. Where the catalog gives no dimension, the set of values it can
+#: have is at most the greatest limit in force during the generation's production window.
+_KEI_LIMIT = {"length_mm": "jp.kei.length_mm", "width_mm": "jp.kei.width_mm", "height_mm": "jp.kei.height_mm"}
+
+
+def _window(start: str | None, end: str | None, today: dt.date) -> tuple[dt.date, dt.date] | None:
+    """A production window ``YYYY[-MM]`` .. ``YYYY[-MM]`` (an empty end: built to this day)
+    as its first and last days; None when the start cannot be read."""
+    def day(text: str | None, last: bool) -> dt.date | None:
+        parts = (text or "").strip().split("-")
+        if not parts[0].isdigit():
+            return None
+        year, month = int(parts[0]), int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+        if month is None:
+            return dt.date(year, 12, 31) if last else dt.date(year, 1, 1)
+        if not last:
+            return dt.date(year, month, 1)
+        return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    first, last = day(start, False), day(end, True) or today
+    return None if first is None or last < first else (first, min(last, today))
+
+
+def kei_bound(law: Law, path: str, start: str | None, end: str | None,
+              today: dt.date | None = None) -> float | None:
+    """The greatest value of the dated limit ``path`` in force on any day of the production
+    window; None when the window cannot be read or the limit is not in force all through it
+    (before 1949-07-08 there was no kei class to be bounded by)."""
+    window = _window(start, end, today or dt.date.today())
+    if window is None or not law.has(path):
+        return None
+    param = law.param(path)
+    first, last = window
+    if param.entry(first) is None:
+        return None
+    in_force = [v.value for v in param.values if first < v.since <= last] + [param.entry(first).value]
+    return float(max(in_force))
+
+
+def catalog_frame(law: Law | None = None):
     """The catalog's generations as vehicle rows, numbered from 1 (``row``). A generation
     listed with several bodies ("truck|van") or powertrains ("ice|hybrid") is read by its
     first one; an electric one has no displacement. A cell holding a range or alternatives
-    gives a missing input and its text as ``given_<input>``."""
+    gives a missing input and its text as ``given_<input>``. An empty length, width or height
+    is the set from 0 up to the greatest kei limit in force while the generation was built
+    (``kei_bounded`` names those inputs): a kei generation cannot exceed it."""
     import polars as pl
 
     raw = pl.read_csv(CATALOG, infer_schema_length=0)
+    law = law or default_law()
+    bounds = {name: pl.Series([kei_bound(law, path, s, e) for s, e in
+                               zip(raw["production_start"], raw["production_end"])], dtype=pl.Float64)
+              for name, path in _KEI_LIMIT.items()}
     first = lambda c: pl.col(c).str.split("|").list.first()  # noqa: E731
     ev = first("powertrain") == "ev"
     cols = [pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("row"),
@@ -69,9 +114,19 @@ def catalog_frame():
         ends = [pl.when(read).then(getattr(numbers.list, f)() / per) for f in ("min", "max")]
         if name == "cc":
             ends = [pl.when(~ev).then(x) for x in ends]
+        if name in bounds:
+            empty = cell.is_null()
+            ends = [pl.when(empty & pl.lit(bounds[name]).is_not_null()).then(pl.lit(0.0)).otherwise(ends[0]),
+                    pl.when(empty).then(pl.lit(bounds[name])).otherwise(ends[1])]
+            given = pl.when(empty & pl.lit(bounds[name]).is_not_null()).then(
+                pl.lit("≤ ") + pl.lit(bounds[name]).cast(pl.Int64).cast(pl.String)
+                + pl.lit(" (kei limit when built)")).otherwise(given)
         cols += [value.cast(pl.Float64).alias(name), given.cast(pl.String).alias(f"given_{name}"),
                  ends[0].cast(pl.Float64).alias(f"{name}_lo"), ends[1].cast(pl.Float64).alias(f"{name}_hi")]
-    cols += [pl.lit(None, dtype=pl.Float64).alias("ev_kw"),
+    bounded = [pl.when(pl.col(c).is_null() & pl.lit(bounds[n]).is_not_null()).then(pl.lit(n))
+               for n, c in ((n, _FROM_CATALOG[n][0]) for n in _KEI_LIMIT)]
+    cols += [pl.concat_str(bounded, separator=",", ignore_nulls=True).alias("kei_bounded"),
+             pl.lit(None, dtype=pl.Float64).alias("ev_kw"),
              first("body_type").replace_strict(_BODY, default=None).alias("body"),
              first("powertrain").alias("powertrain")]
     return raw.select(cols)
@@ -180,15 +235,35 @@ def compare(frame, policy: Policy, on: dt.date, law: Law | None = None):
                  "policy": absent_inputs(plaw, policy.category, have)}
 
 
-def reasons(undecided: str | None, row: dict[str, Any], answer: bool | None = None) -> list[dict[str, Any]]:
+def straddling(row: dict[str, Any], law: Law, prefix: str | None, on: dt.date) -> list[str]:
+    """The inputs given as a set (``<input>_lo``/``_hi``) whose set holds values on both sides
+    of one of the category's limits on ``on``: those that leave an answer open."""
+    out: list[str] = []
+    for name, (_, col, op, _) in category.LIMITS.items():
+        path = f"{prefix}.{name}"
+        lo, hi = row.get(f"{col}_lo"), row.get(f"{col}_hi")
+        if not prefix or lo is None or hi is None or lo == hi or not law.has(path):
+            continue
+        limit = law.param(path).at(on)
+        if not isinstance(limit, (int, float)) or isinstance(limit, bool):
+            continue
+        passes = {"<=": lambda v: v <= limit, "<": lambda v: v < limit, ">": lambda v: v > limit}.get(op)
+        if passes and passes(lo) != passes(hi) and col not in out:
+            out.append(col)
+    return out
+
+
+def reasons(undecided: str | None, row: dict[str, Any], answer: bool | None = None,
+            open_by: list[str] | None = None) -> list[dict[str, Any]]:
     """Why an answer is unknown: for each input named by ``category.<name>.undecided_by``,
     ``missing`` (no value), or ``range`` with the catalog's text when the source gives a
     range or alternatives, not one value (a set, evaluated as a set: the answer is open only
     where the set straddles a limit)."""
     out = []
     names = [n for n in (undecided or "").split(",") if n]
-    if not names and answer is None:  # open as a set straddles a limit (none missing): the sets given
-        names = [k[len("given_"):] for k, v in row.items() if k.startswith("given_") and v]
+    if not names and answer is None:  # open as a set straddles a limit (none missing)
+        names = open_by if open_by is not None else [
+            k[len("given_"):] for k, v in row.items() if k.startswith("given_") and v]
     for name in names:
         given = row.get(f"given_{name}")
         out.append({"input": name, "why": "range", "given": given} if given else {"input": name, "why": "missing"})
@@ -253,21 +328,25 @@ def report(policy: Policy, frame=None, on: Any = None, law: Law | None = None,
     """The JSON of ``keicar policy run``."""
     base = law or default_law()
     on_d = resolve_on(on, policy)
-    frame = catalog_frame() if frame is None else frame
+    frame = catalog_frame(base) if frame is None else frame
     out, skipped = compare(frame, policy, on_d, base)
+    plaw = policy.law(base)
     labels = [c for c in LABELS if c in out.columns]
     inputs = input_columns(frame)
     rows = []
     for r in out.iter_rows(named=True):
         rows.append({"row": r.get("row"), **{c: r[c] for c in labels}, "label": label(r, inputs),
                      "baseline": r["baseline_qualifies"], "policy": r["policy_qualifies"],
-                     "baseline_failed": [x for x in r["baseline_failed"].split(",") if x],
-                     "policy_failed": [x for x in r["policy_failed"].split(",") if x],
-                     "baseline_unknown": reasons(r["baseline_undecided"], r, r["baseline_qualifies"]),
-                     "policy_unknown": reasons(r["policy_undecided"], r, r["policy_qualifies"])})
+                     # open over a set (null): no limit surely fails, or the answer would be "no"
+                     "baseline_failed": [x for x in (r["baseline_failed"] or "").split(",") if x],
+                     "policy_failed": [x for x in (r["policy_failed"] or "").split(",") if x],
+                     "baseline_unknown": reasons(r["baseline_undecided"], r, r["baseline_qualifies"],
+                                                 straddling(r, base, policy.category, on_d)),
+                     "policy_unknown": reasons(r["policy_undecided"], r, r["policy_qualifies"],
+                                               straddling(r, plaw, policy.category, on_d)),
+                     "kei_bounded": [x for x in (r.get("kei_bounded") or "").split(",") if x]})
     gained = [r for r in rows if r["policy"] is True and r["baseline"] is not True]
     lost = [r for r in rows if r["baseline"] is True and r["policy"] is not True]
-    plaw = policy.law(base)
     reported = {}
     if policy.category:
         for name in category.REPORTED:
@@ -286,6 +365,8 @@ def report(policy: Policy, frame=None, on: Any = None, law: Law | None = None,
         "law_version": base.version,
         "source": source,
         "rows_total": out.height,
+        # definite answers that read a dimension only as "at most the kei limit when built"
+        "decided_by_kei_limits": sum(1 for r in rows if r["policy"] is not None and r["kei_bounded"]),
         "inputs_missing_for": sorted(set(skipped.get("baseline", [])) | set(skipped.get("policy", []))),
         "reported": reported,
         "baseline": _summary(out, "baseline"),
@@ -308,7 +389,7 @@ def compare_report(policies: list[Policy], frame=None, on: Any = None, law: Law 
     else:  # every policy in force
         today = dt.date.today()
         on_d = max([today, *(p.latest_effective or today for p in policies)])
-    frame = catalog_frame() if frame is None else frame
+    frame = catalog_frame(base) if frame is None else frame
     laws: dict[str, tuple[Law, str | None]] = {}
     columns_: list[dict[str, Any]] = []
     for prefix in category.prefixes(base):
@@ -332,7 +413,7 @@ def compare_report(policies: list[Policy], frame=None, on: Any = None, law: Law 
         answers = {t: r[f"{t}_qualifies"] for t in tags}
         if len(set(answers.values())) > 1:
             differs.append({"row": r.get("row"), "label": label(r, inputs), "answers": answers,
-                            "unknown": {t: reasons(r[f"{t}_undecided"], r) for t in tags
-                                        if answers[t] is None}})
+                            "unknown": {t: reasons(r[f"{t}_undecided"], r, None, straddling(r, *laws[t], on_d))
+                                        for t in tags if answers[t] is None}})
     return {"on": on_d.isoformat(), "law_version": base.version, "source": source, "rows_total": out.height,
             "columns": columns_, "differs": differs}

@@ -103,6 +103,9 @@ def _show(r: dict, chart: str | None) -> None:
     console.print(f"Difference: {d['qualify']:+d} qualify; {len(d['gained'])} gained, {len(d['lost'])} lost.")
     for sign, key in (("+", "gained"), ("-", "lost")):
         print_rows(console, d[key], sign)
+    if r.get("decided_by_kei_limits"):
+        console.print(esc(f"{r['decided_by_kei_limits']} answers read a dimension the catalog does not give as at "
+                          "most the kei limit in force when the generation was built (a kei vehicle met it)."))
     because = r["policy_result"]["unknown_because"]
     if because:
         console.print(esc("Unknown with the policy because an input is missing or a range: "
