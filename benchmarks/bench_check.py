@@ -10,6 +10,10 @@ Measures, on the same synthetic vehicles:
 - CLI: ``keicar check --example`` from process start to exit, against ``python -c pass``;
 - with ``--state``: the vectorized runner again with a ``state`` column (random codes, as
   an Enum), so the state columns too;
+- with ``--set-rows N``: the first N vehicles given as sets (half of them a height range of
+  ±25 mm, engine alternatives, build windows of a year; the rest one value each) against the
+  same N vehicles given exactly, both through ``screen_frame`` (``sets=``): the cost of set
+  inputs as a ratio;
 - with ``--memory-rows N``: peak RSS of a child process that streams N synthetic rows from
   Parquet through every variable to Parquet (``sink_parquet``), against a child that only
   streams the read (the same file, summed).
@@ -94,6 +98,44 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
 
+SET_INPUTS = ("built_start", "built_end", "length_mm", "width_mm", "height_mm", "cc", "ev_kw")
+
+
+def as_sets(df: pl.DataFrame, seed: int = 13) -> pl.DataFrame:
+    """The vehicles as sets (``<input>_lo``/``_hi``): every other row uncertain."""
+    rng = np.random.default_rng(seed)
+    wide = pl.Series(rng.random(df.height) < 0.5)
+    year = [pl.date(pl.col("built_start").dt.year(), 1, 1), pl.date(pl.col("built_start").dt.year(), 12, 31)]
+    spread = {"height_mm": (-25, 25), "cc": (-1, 0)}
+    cols = []
+    for c in SET_INPUTS:
+        if c.startswith("built"):
+            lo, hi = (pl.when(wide).then(year[0]).otherwise(pl.col("built_start")),
+                      pl.when(wide).then(year[1]).otherwise(pl.col("built_end")))
+            if c == "built_start":  # the window is a set of days for both build dates
+                hi = pl.when(wide).then(year[1]).otherwise(pl.col("built_start"))
+            else:
+                lo = pl.when(wide).then(year[0]).otherwise(pl.col("built_end"))
+        else:
+            a, b = spread.get(c, (0, 0))
+            lo = pl.when(wide).then(pl.col(c) + a).otherwise(pl.col(c))
+            hi = pl.when(wide).then(pl.col(c) + b).otherwise(pl.col(c))
+        cols += [lo.alias(f"{c}_lo"), hi.alias(f"{c}_hi")]
+    return df.with_columns(cols).drop(*SET_INPUTS)
+
+
+def set_cost(df: pl.DataFrame, on: dt.date, repeat: int) -> dict:
+    """Seconds of every variable over the same rows given exactly and as sets."""
+    exact = screen_frame(df, on=on)
+    exact.collect_schema()
+    exact_s = best_of(lambda: exact.collect(), repeat)
+    sets = screen_frame(as_sets(df), on=on, sets=SET_INPUTS)
+    sets.collect_schema()
+    sets_s = best_of(lambda: sets.collect(), repeat)
+    return {"set_rows": df.height, "set_exact_s": round(exact_s, 4), "set_sets_s": round(sets_s, 4),
+            "sets_vs_exact": round(sets_s / exact_s, 1)}
+
+
 def streamed(rows: int, workdir: Path) -> dict:
     """Peak RSS (MiB) and wall seconds of streaming ``rows`` rows through every variable, and
     of streaming the plain read of the same file."""
@@ -120,6 +162,7 @@ def main() -> None:
     ap.add_argument("--json", type=Path)
     ap.add_argument("--state", action="store_true", help="also time the state columns")
     ap.add_argument("--memory-rows", type=int, default=0, help="peak RSS streaming this many rows")
+    ap.add_argument("--set-rows", type=int, default=0, help="the cost of set inputs on this many rows")
     ap.add_argument("--dir", type=Path, default=Path("/tmp/keicar-bench"))
     args = ap.parse_args()
     on = dt.date(2026, 11, 24)
@@ -178,6 +221,8 @@ def main() -> None:
         "cli_check_ms": round(cli_check * 1000),
         "python_startup_ms": round(cli_bare * 1000),
     }
+    if args.set_rows:
+        res.update(set_cost(df.head(args.set_rows), on, args.repeat))
     if args.memory_rows:
         res.update(memory_rows=args.memory_rows, **streamed(args.memory_rows, args.dir))
     print(json.dumps(res, indent=2))

@@ -206,7 +206,9 @@ _TEMP = "__keicar_screen_"
 
 
 #: Rows up to which an eager frame is computed without date tables (``engine.variables.columns``).
-SMALL_FRAME = 200_000
+#: Without them a row costs ~100 µs; building every table the first time costs ~4 s, and
+#: ~0.2 s once they are cached (measured 2026-11-30: 10,000 rows 1.0 s without, 0.04 s with).
+SMALL_FRAME = 5_000
 
 
 def screen_frame(frame, on: Any = None, month_reading: str | None = None, law: Law | None = None,
