@@ -409,16 +409,25 @@ def date_window_struct(text: pl.Expr) -> pl.Expr:
 def build_window_struct(text: pl.Expr) -> pl.Expr:
     """``date_window_struct``, and a range of two such dates (``1998-12..1999-03``: from the
     first day of the one to the last day of the other, as ``keicar.inputs.vehicle.parse_built``
-    reads it); null fields for a range that ends before it starts."""
-    ranged = text.str.contains("..", literal=True)
-    ends = text.str.split_exact("..", 1)
-    one = date_window_struct(pl.when(~ranged).then(text))
-    a = date_window_struct(pl.when(ranged).then(ends.struct.field("field_0").str.strip_chars()))
-    b = date_window_struct(pl.when(ranged).then(ends.struct.field("field_1").str.strip_chars()))
-    first = pl.when(ranged).then(a.struct.field("first")).otherwise(one.struct.field("first"))
-    last = pl.when(ranged).then(b.struct.field("last")).otherwise(one.struct.field("last"))
-    ok = first <= last
-    return pl.struct(first=pl.when(ok).then(first), last=pl.when(ok).then(last))
+    reads it); null fields for a range that ends before it starts. One call per batch."""
+    return text.map_batches(_build_windows, return_dtype=pl.Struct({"first": pl.Date, "last": pl.Date}),
+                            is_elementwise=True)
+
+
+def _build_windows(s: pl.Series) -> pl.Series:
+    t = s.cast(pl.String)
+    ranged = t.str.contains("..", literal=True).fill_null(False)
+    if not ranged.any():  # no range in the batch: one parse
+        return _date_windows(t)
+    ends = t.str.split_exact("..", 1).struct.unnest()
+    one = _date_windows(pl.select(pl.when(~ranged).then(t)).to_series()).struct.unnest()
+    a = _date_windows(pl.select(pl.when(ranged).then(ends["field_0"].str.strip_chars())).to_series())
+    b = _date_windows(pl.select(pl.when(ranged).then(ends["field_1"].str.strip_chars())).to_series())
+    w = pl.DataFrame({"r": ranged, "f1": one["first"], "l1": one["last"],
+                      "fa": a.struct.field("first"), "lb": b.struct.field("last")})
+    w = w.select(first=pl.when("r").then("fa").otherwise("f1"), last=pl.when("r").then("lb").otherwise("l1"))
+    ok = pl.col("first") <= pl.col("last")
+    return w.select(pl.struct(first=pl.when(ok).then("first"), last=pl.when(ok).then("last"))).to_series()
 
 
 def date_window_exprs(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
