@@ -399,13 +399,18 @@ class Law:
         self._files: dict[str, Node] = {}
         self._overlay = dict(overlay or {})
         self._resolved: dict[str, Node | Parameter] = {}
+        self._candidates: dict[str, Path | bool] = {}
 
     def _file_for(self, path: str) -> tuple[Path, str, list[str]]:
         parts = path.split(".")
         for i in range(len(parts), 0, -1):
-            candidate = self.root.joinpath(*parts[:i]).with_suffix(".yaml")
-            if candidate.is_file():
-                return candidate, ".".join(parts[:i]), parts[i:]
+            prefix = ".".join(parts[:i])
+            candidate = self._candidates.get(prefix)
+            if candidate is None:  # each prefix is looked for on disk once (a check asks ~80 paths)
+                file = self.root.joinpath(*parts[:i]).with_suffix(".yaml")
+                self._candidates[prefix] = candidate = file if file.is_file() else False
+            if candidate:
+                return candidate, prefix, parts[i:]
         raise KeyError(path)
 
     def file_node(self, prefix: str) -> Node:
@@ -479,6 +484,7 @@ class Law:
     def with_overlay(self, params: dict[str, Parameter]) -> "Law":
         law = Law(self.root, {**self._overlay, **params})
         law._files = self._files  # share parsed files: they are immutable once read
+        law._candidates = self._candidates
         return law
 
     @cached_property
