@@ -53,3 +53,12 @@ def test_check_imports_only_what_it_needs(tmp_path):
     # the first run parsed the law files it read and cached them; the second reads the cache only
     assert "yaml" in first
     assert "yaml" not in imported(tmp_path, "check", "--example", "--on", "2026-11-30")
+
+
+def test_text_is_shown_as_it_is_not_as_emoji(capsys):
+    """The console loads no emoji table: a code such as ``:100:`` (in a model name, a
+    citation) is printed as written, never as 💯."""
+    from keicar.cli.render import console, esc
+
+    console().print(esc("Carry :100: (49 CFR 571:truck:)"))
+    assert "Carry :100: (49 CFR 571:truck:)" in capsys.readouterr().out

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -407,8 +408,8 @@ class Law:
             prefix = ".".join(parts[:i])
             candidate = self._candidates.get(prefix)
             if candidate is None:  # each prefix is looked for on disk once (a check asks ~80 paths)
-                file = self.root.joinpath(*parts[:i]).with_suffix(".yaml")
-                self._candidates[prefix] = candidate = file if file.is_file() else False
+                file = os.path.join(self.root, *parts[:i]) + ".yaml"
+                self._candidates[prefix] = candidate = Path(file) if os.path.isfile(file) else False
             if candidate:
                 return candidate, prefix, parts[i:]
         raise KeyError(path)
@@ -462,11 +463,13 @@ class Law:
         return obj
 
     def files(self) -> list[tuple[str, Path]]:
-        out = []
-        for file in sorted(self.root.rglob("*.yaml")):
-            rel = file.relative_to(self.root).with_suffix("")
-            out.append((".".join(rel.parts), file))
-        return out
+        """``(prefix, file)`` of every law file, in the order of their paths' parts."""
+        found = []  # os.walk, not Path.rglob: a check hashes every file (version) on each start
+        for folder, _, names in os.walk(self.root):
+            rel = os.path.relpath(folder, self.root)
+            parts = () if rel == os.curdir else tuple(rel.split(os.sep))
+            found.extend(parts + (name,) for name in names if name.endswith(".yaml"))
+        return [(".".join(p[:-1] + (p[-1][:-len(".yaml")],)), self.root.joinpath(*p)) for p in sorted(found)]
 
     def load_all(self) -> list[Node]:
         return [self.file_node(prefix) for prefix, _ in self.files()]
@@ -495,7 +498,8 @@ class Law:
         h = hashlib.sha256()
         for prefix, file in self.files():
             h.update(prefix.encode())
-            h.update(file.read_bytes())
+            with open(file, "rb") as fh:
+                h.update(fh.read())
         return h.hexdigest()[:12]
 
 
