@@ -62,3 +62,4 @@ def test_text_is_shown_as_it_is_not_as_emoji(capsys):
 
     console().print(esc("Carry :100: (49 CFR 571:truck:)"))
     assert "Carry :100: (49 CFR 571:truck:)" in capsys.readouterr().out
+
