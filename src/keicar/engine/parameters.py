@@ -493,9 +493,9 @@ class Law:
     @cached_property
     def version(self) -> str:
         """A short content hash of the law tree, so an answer can be reproduced."""
-        import hashlib
+        from .lawcache import sha256
 
-        h = hashlib.sha256()
+        h = sha256()
         for prefix, file in self.files():
             h.update(prefix.encode())
             with open(file, "rb") as fh:
