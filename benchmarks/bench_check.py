@@ -7,7 +7,8 @@ Measures, on the same synthetic vehicles:
   must do;
 - vectorized: every verdict column of ``keicar.api.screen_frame`` (the Polars runner);
 - per-vehicle: ``keicar.api.check`` (the explaining runner) on a sample, extrapolated;
-- CLI: ``keicar check --example`` from process start to exit, against ``python -c pass``:
+- CLI: ``keicar check --example`` from process start to exit, against ``python -c pass`` and
+  against importing typer and rich alone (the floor of a command that uses them):
   the installed command as it is (its bytecode compiled or not), and a copy of the package
   in ``--dir`` compiled first (``compileall``), as an installed wheel runs; each with the law
   cache warm, wall and CPU (user + system) milliseconds, median of 7; ``--cli-only`` measures
@@ -145,6 +146,8 @@ def cli_times(workdir: Path) -> dict:
     workdir.mkdir(parents=True, exist_ok=True)
     out = {}
     bare, bare_cpu = timed([sys.executable, "-c", "pass"])
+    # what the command's libraries cost before keicar does anything: its floor
+    libraries, libraries_cpu = timed([sys.executable, "-c", "import typer, rich.console, rich.table"])
     keicar_cmd = str(Path(sys.executable).with_name("keicar"))
     subprocess.run([keicar_cmd, "check", "--example"], check=True, stdout=subprocess.DEVNULL)  # the law cache
     installed, installed_cpu = timed([keicar_cmd, "check", "--example"])
@@ -159,6 +162,7 @@ def cli_times(workdir: Path) -> dict:
     out.update(cli_check_ms=round(installed * 1000), cli_check_cpu_ms=round(installed_cpu * 1000),
                cli_check_compiled_ms=round(compiled * 1000), cli_check_compiled_cpu_ms=round(compiled_cpu * 1000),
                python_startup_ms=round(bare * 1000), python_startup_cpu_ms=round(bare_cpu * 1000),
+               typer_rich_import_ms=round(libraries * 1000), typer_rich_import_cpu_ms=round(libraries_cpu * 1000),
                cli_check_compiled_vs_python=round(compiled / bare, 1))
     return out
 
