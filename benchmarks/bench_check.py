@@ -7,7 +7,12 @@ Measures, on the same synthetic vehicles:
   must do;
 - vectorized: every verdict column of ``keicar.api.screen_frame`` (the Polars runner);
 - per-vehicle: ``keicar.api.check`` (the explaining runner) on a sample, extrapolated;
-- CLI: ``keicar check --example`` from process start to exit, against ``python -c pass``;
+- CLI: ``keicar check --example`` from process start to exit, against ``python -c pass`` and
+  against importing typer and rich alone (the floor of a command that uses them):
+  the installed command as it is (its bytecode compiled or not), and a copy of the package
+  in ``--dir`` compiled first (``compileall``), as an installed wheel runs; each with the law
+  cache warm, wall and CPU (user + system) milliseconds, median of 7; ``--cli-only`` measures
+  only this;
 - with ``--state``: the vectorized runner again with a ``state`` column (random codes, as
   an Enum), so the state columns too;
 - with ``--set-rows N``: the first N vehicles given as sets (half of them a height range of
@@ -154,6 +159,56 @@ def streamed(rows: int, workdir: Path) -> dict:
     return out
 
 
+def timed(argv: list[str], env: dict | None = None, runs: int = 7) -> tuple[float, float]:
+    """Median wall and median CPU (user + system of the child) seconds of running ``argv``."""
+    import resource
+
+    def cpu() -> float:
+        r = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return r.ru_utime + r.ru_stime
+
+    walls, cpus = [], []
+    for _ in range(runs):
+        c, t = cpu(), time.perf_counter()
+        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, env=env)
+        walls.append(time.perf_counter() - t)
+        cpus.append(cpu() - c)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def cli_times(workdir: Path) -> dict:
+    """``keicar check --example`` as installed, and from a compiled copy of the package."""
+    import compileall
+    import os
+    import shutil
+    import tempfile
+
+    import keicar
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    out = {}
+    bare, bare_cpu = timed([sys.executable, "-c", "pass"])
+    # what the command's libraries cost before keicar does anything: its floor
+    libraries, libraries_cpu = timed([sys.executable, "-c", "import typer, rich.console, rich.table"])
+    keicar_cmd = str(Path(sys.executable).with_name("keicar"))
+    subprocess.run([keicar_cmd, "check", "--example"], check=True, stdout=subprocess.DEVNULL)  # the law cache
+    installed, installed_cpu = timed([keicar_cmd, "check", "--example"])
+    with tempfile.TemporaryDirectory(dir=workdir) as tmp:
+        shutil.copytree(Path(keicar.__file__).parent, Path(tmp) / "keicar",
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        compileall.compile_dir(Path(tmp) / "keicar", quiet=1)
+        env = {**os.environ, "PYTHONPATH": tmp, "KEICAR_CACHE_DIR": str(Path(tmp) / "cache")}
+        argv = [sys.executable, "-m", "keicar", "check", "--example"]
+        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, env=env)
+        compiled, compiled_cpu = timed(argv, env)
+    out.update(cli_check_ms=round(installed * 1000), cli_check_cpu_ms=round(installed_cpu * 1000),
+               cli_check_compiled_ms=round(compiled * 1000), cli_check_compiled_cpu_ms=round(compiled_cpu * 1000),
+               python_startup_ms=round(bare * 1000), python_startup_cpu_ms=round(bare_cpu * 1000),
+               typer_rich_import_ms=round(libraries * 1000), typer_rich_import_cpu_ms=round(libraries_cpu * 1000),
+               cli_check_compiled_vs_python=round(compiled / bare, 1))
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=10_000_000)
@@ -164,7 +219,11 @@ def main() -> None:
     ap.add_argument("--memory-rows", type=int, default=0, help="peak RSS streaming this many rows")
     ap.add_argument("--set-rows", type=int, default=0, help="the cost of set inputs on this many rows")
     ap.add_argument("--dir", type=Path, default=Path("/tmp/keicar-bench"))
+    ap.add_argument("--cli-only", action="store_true", help="time only keicar check --example")
     args = ap.parse_args()
+    if args.cli_only:
+        print(json.dumps(cli_times(args.dir), indent=2))
+        return
     on = dt.date(2026, 11, 24)
 
     df = synthetic(args.rows)
@@ -193,18 +252,6 @@ def main() -> None:
         check(v, on=on)
     per_vehicle = (time.perf_counter() - t) / len(vehicles) * args.rows
 
-    def cli(argv):
-        runs = []
-        for _ in range(7):
-            t = time.perf_counter()
-            subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
-            runs.append(time.perf_counter() - t)
-        return statistics.median(runs)
-
-    keicar = str(Path(sys.executable).with_name("keicar"))
-    cli_check = cli([keicar, "check", "--example"])
-    cli_bare = cli([sys.executable, "-c", "pass"])
-
     res = {
         "rows": args.rows,
         "floor_s": round(floor, 4),
@@ -218,8 +265,7 @@ def main() -> None:
         "vectorized_vs_floor_cpu": round(vector_cpu / floor_cpu, 1),
         **extra,
         "per_vehicle_vs_vectorized": round(per_vehicle / vector),
-        "cli_check_ms": round(cli_check * 1000),
-        "python_startup_ms": round(cli_bare * 1000),
+        **cli_times(args.dir),
     }
     if args.set_rows:
         res.update(set_cost(df.head(args.set_rows), on, args.repeat))

@@ -40,3 +40,27 @@ def test_an_expression_has_no_truth_value(misuse):
 def test_expressions_stay_hashable_by_identity():
     a = E.Col("cc") > 1
     assert {a: 1}[a] == 1
+
+
+def test_nodes_are_frozen_dataclasses_with_one_init():
+    """Expression nodes share Expr's __init__ and __repr__ (one definition, not ~30 generated
+    at every start) and stay what a frozen dataclass was: fields, replace, no assignment."""
+    import dataclasses
+
+    p = E.StateParam("status", E.Col("state"), E.Col("on"))
+    assert [f.name for f in dataclasses.fields(p)] == ["field", "state", "at", "attr", "prefix"]
+    assert repr(p) == ("StateParam(field='status', state=Col(name='state'), at=Col(name='on'), "
+                       "attr='value', prefix='us.states')")
+    since = dataclasses.replace(p, attr="since")
+    assert (since.attr, since.state, p.attr) == ("since", p.state, "value")
+    assert list(vars(E.StateParam("f", E.Col("s"), E.Col("on"), prefix="x"))) == ["field", "state", "at", "attr", "prefix"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        p.attr = "since"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del p.field
+    with pytest.raises(TypeError, match="missing argument 'b'"):
+        E.Cmp("<=", E.Col("a"))
+    with pytest.raises(TypeError, match="takes 1 arguments"):
+        E.Col("a", "b")
+    with pytest.raises(TypeError, match="'nam'"):
+        E.Col(nam="a")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from keicar.api import check, resolve_reading
+from keicar.answers.check import check, resolve_reading
 from keicar.engine.explain import Evaluator
 from keicar.engine.parameters import Law, default_law
 from keicar.answers.explanation import steps, variable_values

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from keicar.api import resolve_on, resolve_reading
+from keicar.answers.check import resolve_on, resolve_reading
 from keicar.catalog import BUILD_DATE_NOTE, Generation, generations, period, resolve_code_generations
 from keicar.engine import expr as E
 from keicar.engine.explain import Evaluator

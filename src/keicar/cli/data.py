@@ -16,6 +16,6 @@ def validate() -> None:
     from ..engine.parameters import default_law
 
     law = default_law()
-    nodes = law.load_all()
+    nodes = law.validate()
     count = sum(1 for n in nodes for _ in n.walk())
     typer.echo(f"law: {len(nodes)} files, {count} parameters, all valid (law version {law.version})")

@@ -15,31 +15,60 @@ import typer
 from ..engine.parameters import LawError
 from keicar.inputs.vehicle import InputError
 
-from .app import app  # noqa: E402
+#: The module (``keicar.cli.<module>``) that registers each command on ``app``, in the order
+#: ``keicar --help`` lists them. A command imports its own module only: building every
+#: command's options from its signature costs tens of milliseconds on each start.
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "check": ("check",),
+    "data": ("data", "states"),  # states.py adds `data audit`
+    "lookup": ("catalog",), "when": ("catalog",), "calendar": ("catalog",),
+    "changes": ("changes",),
+    "variables": ("variables",),
+    "cost": ("cost",), "papers": ("cost",),
+    "fmvss": ("fmvss",),
+    "jp-cost": ("jpcost",),
+    "policy": ("policy",),
+    "screen": ("screen",), "sample": ("screen",),
+    "serve": ("serve",),
+    "states": ("states",), "state": ("states",), "map": ("states",),
+}
+#: every command module, in the order their commands are listed
+MODULES = ("check", "data", "catalog", "changes", "variables", "cost", "fmvss", "jpcost", "policy",
+           "screen", "serve", "states")
 
-# Command modules register themselves on `app` when imported.
-from . import check as _check  # noqa: E402,F401
-from . import data as _data  # noqa: E402,F401
-from . import catalog as _catalog  # noqa: E402,F401
-from . import changes as _changes  # noqa: E402,F401
-from . import variables as _variables  # noqa: E402,F401
-from . import cost as _cost  # noqa: E402,F401
-from . import fmvss as _fmvss  # noqa: E402,F401
-from . import jpcost as _jpcost  # noqa: E402,F401
-from . import policy as _policy  # noqa: E402,F401
-from . import screen as _screen  # noqa: E402,F401
-from . import serve as _serve  # noqa: E402,F401
-from . import states as _states  # noqa: E402,F401
-from .examples import attach as _attach_examples  # noqa: E402
 
-_attach_examples(app)
+def command_app(argv: list[str] | None = None):
+    """The Typer app with the command ``argv`` names registered (with its examples), or every
+    command when it names none that ``COMMANDS`` knows (``keicar --help``, a typo)."""
+    import importlib
+
+    from .app import app as typer_app
+    from .examples import attach
+
+    name = next((a for a in argv or [] if not a.startswith("-")), None)
+    for module in COMMANDS.get(name, MODULES):
+        importlib.import_module(f"{__package__}.{module}")
+    # commands registered in an earlier call of the same process keep the order of `--help`
+    rank = {f"{__package__}.{m}": i for i, m in enumerate(MODULES)}
+    typer_app.registered_commands.sort(key=lambda info: rank.get(info.callback.__module__, len(rank)))
+    order = list(COMMANDS)
+    typer_app.registered_groups.sort(key=lambda info: order.index(info.name) if info.name in order else len(order))
+    attach(typer_app)
+    return typer_app
+
+
+def __getattr__(name: str):
+    """``keicar.cli.main.app``: the app with every command (for tests and embedding)."""
+    if name == "app":
+        return command_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _command(argv: list[str]):
     """The click command ``argv`` invokes (the group itself when none is named)."""
     import click
 
-    cmd = typer.main.get_command(app)
+    cmd = typer.main.get_command(command_app(argv))
     for token in argv:
         if isinstance(cmd, click.Group) and token in cmd.commands:
             cmd = cmd.commands[token]
@@ -168,7 +197,7 @@ def main(argv: list[str] | None = None) -> None:
 
 def _run(argv: list[str]) -> None:
     try:
-        code = app(args=argv, prog_name="keicar", standalone_mode=False)
+        code = command_app(argv)(args=argv, prog_name="keicar", standalone_mode=False)
         _flush()
         if isinstance(code, int) and code:
             sys.exit(code)

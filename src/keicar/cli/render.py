@@ -41,11 +41,13 @@ def emit(result: Any, as_json: bool, show) -> None:
 
 
 def console():
-    """A rich console; for files and pipes, wide enough that citations stay whole."""
+    """A rich console; for files and pipes, wide enough that citations stay whole. Text is
+    shown as it is: no highlighting, and no emoji codes (``:100:`` in a model name or a
+    citation stays ``:100:``; and rich's emoji table is never loaded)."""
     from rich.console import Console
 
-    c = Console(highlight=False)
-    return c if c.is_terminal else Console(highlight=False, width=160)
+    c = Console(highlight=False, emoji=False)
+    return c if c.is_terminal else Console(highlight=False, emoji=False, width=160)
 
 
 #: C0 and C1 control characters and DEL, except tab and newline: a terminal acts on them

@@ -12,13 +12,17 @@ or ``~/.cache/keicar``); ``KEICAR_CACHE_DIR=off`` turns it off.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
+
+try:  # CPython's own SHA-256, as the random module takes its SHA-512: hashlib would load
+    from _sha256 import sha256  # OpenSSL, ~6 ms of every start of keicar
+except ImportError:  # pragma: no cover - another interpreter, or Python 3.12+ (_sha2)
+    from hashlib import sha256
 
 #: Bumped when what is stored changes shape.
 FORMAT = b"keicar-law-cache-1"
@@ -37,14 +41,14 @@ def cache_dir() -> Path | None:
 def _code_hash(parser_source: str) -> bytes:
     """The parser's source (the module ``parse`` is defined in) and the Python version: a new
     parser or interpreter never reads entries an older one wrote."""
-    h = hashlib.sha256(FORMAT)
+    h = sha256(FORMAT)
     h.update(sys.version.encode())
     h.update(Path(parser_source).read_bytes())
     return h.digest()
 
 
 def key(file: Path, prefix: str, data: bytes, parser_source: str) -> str:
-    h = hashlib.sha256(_code_hash(parser_source))
+    h = sha256(_code_hash(parser_source))
     h.update(prefix.encode() + b"\0" + str(file.resolve()).encode() + b"\0")
     h.update(data)
     return h.hexdigest()[:32]

@@ -9,18 +9,12 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Iterator
-
-import yaml
-
-try:  # libyaml is ~10x faster; fall back to the pure-Python loader.
-    _FastLoader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on the PyYAML build
-    _FastLoader = yaml.SafeLoader
 
 LAW_ROOT = Path(__file__).resolve().parent.parent / "law"
 
@@ -146,20 +140,30 @@ def as_date(raw: Any) -> dt.date | None:
     return None
 
 
-class _LineLoader(yaml.SafeLoader):
-    """Records the line of every mapping key, for error messages only."""
+@lru_cache(maxsize=1)
+def _loaders() -> tuple[type, type]:
+    """The YAML loaders: libyaml's (~10x faster; the pure-Python one without it) and one that
+    records the line of every mapping key, for error messages only. PyYAML is imported here,
+    on the first file parsed: a start whose law files all come from the cache
+    (``engine.lawcache``) never imports it."""
+    import yaml
 
+    class LineLoader(yaml.SafeLoader):
+        pass
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
-    mapping = loader.construct_mapping(node, deep=True)
-    lines = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        try:
-            lines[key] = key_node.start_mark.line + 1
-        except TypeError:  # unhashable key: the validator will reject it anyway
-            pass
-    return _Lined(mapping, lines, node.start_mark.line + 1)
+    def construct_mapping(loader: LineLoader, node: yaml.MappingNode) -> dict:
+        mapping = loader.construct_mapping(node, deep=True)
+        lines = {}
+        for key_node, _ in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            try:
+                lines[key] = key_node.start_mark.line + 1
+            except TypeError:  # unhashable key: the validator will reject it anyway
+                pass
+        return _Lined(mapping, lines, node.start_mark.line + 1)
+
+    LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader), LineLoader
 
 
 class _Lined(dict):
@@ -167,9 +171,6 @@ class _Lined(dict):
         super().__init__(data)
         self.lines = lines
         self.line = line
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def _line_of(doc: Any, keys: list) -> int | None:
@@ -359,9 +360,12 @@ def _parse_node(path: str, raw: dict, sources: dict[str, Source], keys: list, fi
 
 def parse_file(file: Path, path: str) -> Node:
     """Parse and validate one law file. Raises LawError naming file, key and line."""
+    import yaml
+
+    fast, lined = _loaders()
     text = file.read_text(encoding="utf-8")
     try:
-        raw = yaml.load(text, Loader=_FastLoader)
+        raw = yaml.load(text, Loader=fast)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""
@@ -382,7 +386,7 @@ def parse_file(file: Path, path: str) -> Node:
         node.meta.update({k: raw[k] for k in ("code", "name", "claims", "history", "notes") if k in raw})
         return node
     except Fail as fail:
-        doc = yaml.load(text, Loader=_LineLoader)
+        doc = yaml.load(text, Loader=lined)
         line = _line_of(doc, fail.keys)
         key = ".".join(str(k) for k in fail.keys) or "(top)"
         raise LawError(f"{file}:{line or 1}: {key}: {fail.message}") from None
@@ -396,13 +400,18 @@ class Law:
         self._files: dict[str, Node] = {}
         self._overlay = dict(overlay or {})
         self._resolved: dict[str, Node | Parameter] = {}
+        self._candidates: dict[str, Path | bool] = {}
 
     def _file_for(self, path: str) -> tuple[Path, str, list[str]]:
         parts = path.split(".")
         for i in range(len(parts), 0, -1):
-            candidate = self.root.joinpath(*parts[:i]).with_suffix(".yaml")
-            if candidate.is_file():
-                return candidate, ".".join(parts[:i]), parts[i:]
+            prefix = ".".join(parts[:i])
+            candidate = self._candidates.get(prefix)
+            if candidate is None:  # each prefix is looked for on disk once (a check asks ~80 paths)
+                file = os.path.join(self.root, *parts[:i]) + ".yaml"
+                self._candidates[prefix] = candidate = Path(file) if os.path.isfile(file) else False
+            if candidate:
+                return candidate, prefix, parts[i:]
         raise KeyError(path)
 
     def file_node(self, prefix: str) -> Node:
@@ -454,14 +463,21 @@ class Law:
         return obj
 
     def files(self) -> list[tuple[str, Path]]:
-        out = []
-        for file in sorted(self.root.rglob("*.yaml")):
-            rel = file.relative_to(self.root).with_suffix("")
-            out.append((".".join(rel.parts), file))
-        return out
+        """``(prefix, file)`` of every law file, in the order of their paths' parts."""
+        found = []  # os.walk, not Path.rglob: a check hashes every file (version) on each start
+        for folder, _, names in os.walk(self.root):
+            rel = os.path.relpath(folder, self.root)
+            parts = () if rel == os.curdir else tuple(rel.split(os.sep))
+            found.extend(parts + (name,) for name in names if name.endswith(".yaml"))
+        return [(".".join(p[:-1] + (p[-1][:-len(".yaml")],)), self.root.joinpath(*p)) for p in sorted(found)]
 
     def load_all(self) -> list[Node]:
         return [self.file_node(prefix) for prefix, _ in self.files()]
+
+    def validate(self) -> list[Node]:
+        """Parse and validate every law file from its YAML, never from the cache
+        (``engine.lawcache``): ``keicar data validate``. Raises LawError on the first error."""
+        return [parse_file(file, prefix) for prefix, file in self.files()]
 
     @property
     def overlaid(self) -> tuple[str, ...]:
@@ -471,17 +487,19 @@ class Law:
     def with_overlay(self, params: dict[str, Parameter]) -> "Law":
         law = Law(self.root, {**self._overlay, **params})
         law._files = self._files  # share parsed files: they are immutable once read
+        law._candidates = self._candidates
         return law
 
     @cached_property
     def version(self) -> str:
         """A short content hash of the law tree, so an answer can be reproduced."""
-        import hashlib
+        from .lawcache import sha256
 
-        h = hashlib.sha256()
+        h = sha256()
         for prefix, file in self.files():
             h.update(prefix.encode())
-            h.update(file.read_bytes())
+            with open(file, "rb") as fh:
+                h.update(fh.read())
         return h.hexdigest()[:12]
 
 

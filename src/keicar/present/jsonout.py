@@ -11,7 +11,6 @@ means a value escaped input validation, and ``dumps`` raises ``ValueError`` inst
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 from typing import Any
 
@@ -38,6 +37,8 @@ def dumps(obj: Any, indent: int | None = None, compact: bool = False) -> str:
     """Strict JSON text of ``obj`` (UTF-8 characters kept as they are; ``compact``: no spaces
     after separators, as the web API sends it). Raises ``ValueError`` on NaN or ±Infinity
     anywhere in ``obj``."""
+    import json  # here: the tables of `keicar check` never write JSON
+
     seps = (",", ":") if compact else None
     try:
         return json.dumps(obj, ensure_ascii=False, indent=indent, separators=seps, allow_nan=False,
