@@ -123,7 +123,7 @@ class CatalogFill:
     def join(self, lf: pl.LazyFrame) -> pl.LazyFrame:
         """The rows with the catalog's columns for their key. Normalised once per distinct raw
         key, resolved once per distinct normalised key, then one join to the rows."""
-        rows = lf.with_columns(**self.raw_keys()).collect()
+        rows = lf.with_columns(**self.raw_keys()).collect(engine="in-memory")  # a batch in memory
         built = C + "raw_" + BUILT
         if built in rows.columns and rows[built].null_count() == rows.height:  # no row searched by make, model
             rows = rows.drop(built)
