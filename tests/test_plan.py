@@ -140,3 +140,27 @@ def test_cache_off_and_bad_law_is_still_an_error(tmp_path, monkeypatch):
         with pytest.raises(LawError):
             Law(root).file_node("jp.kei")
     assert not list((tmp_path / "cache").glob("*.pickle"))
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(vehicles(), codes, st.one_of(st.none(), state_days)), min_size=1, max_size=30),
+       state_days)
+def test_a_variable_read_by_others_is_one_hidden_column_and_the_answers_stay(rows, on):
+    """engine.variables.hoisted: state.status, which papers.required reads, and the customs
+    amounts, which the landed cost reads, are computed once as hidden columns; every column is
+    still the explainer's value."""
+    from keicar.engine.variables import hoisted
+
+    on = max(on, dt.date(2018, 1, 1))
+    records = [{**v.row(), "state": code, "mode": None, "registered": reg, "price_usd": 4000.0 + i}
+               for i, (v, code, reg) in enumerate(rows)]
+    constants = {"on": on, "entry_date": on, "month_reading": None, "freight_usd": None,
+                 "insurance_usd": None, "broker_usd": None, "port_usd": None, "state_fees_usd": None}
+    frame, exprs, hidden = hoisted(pl.DataFrame(records, schema=SCHEMA).lazy(), LAW, VARIABLES, constants)
+    by_name = {v.name: i for i, v in enumerate(VARIABLES)}
+    assert {f"__keicar_v_{by_name[n]}" for n in ("state.status", "customs.duty_usd")} <= set(hidden)
+    got = frame.select(exprs).collect().to_dicts()
+    for r, row in zip(records, got):
+        for v in VARIABLES:
+            want = trace(LAW, {**r, **constants}, v)["value"]
+            assert _norm(row[v.column_name]) == _norm(want), (v.name, r, on)

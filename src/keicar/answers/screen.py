@@ -59,7 +59,7 @@ def screen_frame(frame, on: Any = None, month_reading: str | None = None, law: L
     Verdicts are null where an input they need is missing."""
     import polars as pl
 
-    from keicar.engine.variables import columns as variable_columns, staged
+    from keicar.engine.variables import hoisted, staged
 
     law = law or default_law()
     lf = frame.lazy() if isinstance(frame, pl.DataFrame) else frame
@@ -128,7 +128,7 @@ def screen_frame(frame, on: Any = None, month_reading: str | None = None, law: L
     if sets:  # the rules over sets (engine.variables.staged): hidden stage columns first
         lf, exprs, hidden = staged(lf, law, chosen, constants, rename, sets)
     else:
-        exprs = variable_columns(law, chosen, constants, rename, date_tables=not small)
+        lf, exprs, hidden = hoisted(lf, law, chosen, constants, rename, date_tables=not small)
     for v, col in zip(chosen, exprs):
         per_row = [given[n] for n in v.needs if n in given and n not in constants]
         cols.append(pl.when(pl.all_horizontal(pl.col(per_row).is_not_null())).then(col).alias(v.column_name)

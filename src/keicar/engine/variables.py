@@ -12,6 +12,7 @@ one vehicle gets. The variables themselves are declared next to their rules
 from __future__ import annotations
 
 import datetime as dt
+import dataclasses
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -248,6 +249,103 @@ def staged(frame: Any, law: Law, variables: Iterable[Variable], constants: dict[
     comp = Compiler(law, constants or {}, sets=tuple(sets))
     out = _outputs(comp, variables, rename, ends)
     return comp.stage_columns(frame), out, list(comp.stages)
+
+
+def hoisted(frame: Any, law: Law, variables: Iterable[Variable], constants: dict[str, Any] | None = None,
+            rename: dict[str, E.Expr] | None = None, date_tables: bool = True):
+    """:func:`columns` for a frame, with each variable whose formula another one reads (``papers.required``
+    reads ``state.status``) computed once, as a hidden column the others read: (``frame`` with
+    the hidden columns added level by level, one expression per variable, the hidden names).
+    Polars does not share such a sub-tree between columns by itself."""
+    from .plan import PlannedCompiler, finite_domains
+    from .vectorized import DATE_COLUMNS
+
+    variables = list(variables)
+    formulas = tuple(v.formula for v in variables)
+    if rename:
+        formulas = E.substitute(formulas, rename)
+    # only a formula that reads a measurement: one of dates and small sets of values (state,
+    # body) compiles to a table gather, which the formulas reading it fold into their own
+    domains = finite_domains(law, rename)
+    cheap = {*(constants or {}), *DATE_COLUMNS, *domains, *(e.name for e in (rename or {}).values()
+                                                            if isinstance(e, E.Col) and e.name.endswith(tuple(DATE_COLUMNS)))}
+    inner = [i for i in _read_by_others(formulas) if _cols(formulas[i]) - cheap]
+    names = {i: f"__keicar_v_{i}" for i in inner}
+    cut = {id(formulas[i]): E.Col(n) for i, n in names.items()}
+    bodies = [_replace(f, cut, keep=id(f)) for f in formulas]
+    comp = PlannedCompiler(law, constants or {}, date_tables, domains=domains)
+    by_name = {n: i for i, n in names.items()}
+    level: dict[int, int] = {}
+
+    def level_of(i: int) -> int:
+        if i not in level:
+            level[i] = 1 + max((level_of(by_name[c]) for c in _cols(bodies[i]) if c in by_name), default=0)
+        return level[i]
+
+    for lv in sorted({level_of(i) for i in inner}):
+        frame = frame.with_columns([comp.compile(bodies[i]).alias(names[i]) for i in inner if level[i] == lv])
+    shown = [dataclasses.replace(v, formula=E.Col(names[i]) if i in names else bodies[i])
+             for i, v in enumerate(variables)]
+    return frame, _outputs(comp, shown, None, False), list(names.values())
+
+
+def _walk(e: Any, visit) -> None:
+    if isinstance(e, tuple):
+        for x in e:
+            _walk(x, visit)
+    elif isinstance(e, E.Expr) and visit(e):
+        for v in vars(e).values():
+            _walk(v, visit)
+
+
+def _read_by_others(formulas: tuple[E.Expr, ...]) -> list[int]:
+    """The positions of the formulas found inside another formula of the list."""
+    at = {id(f): i for i, f in enumerate(formulas)}
+    found: set[int] = set()
+    seen: set[int] = set()
+    for root in formulas:
+        def visit(e: E.Expr, root=root) -> bool:
+            if e is not root and id(e) in at:
+                found.add(at[id(e)])
+                return False  # its own sub-tree is walked from it
+            if id(e) in seen:
+                return False
+            seen.add(id(e))
+            return True
+        _walk(root, visit)
+    return sorted(found)
+
+
+def _replace(e: Any, cut: dict[int, E.Expr], keep: int) -> Any:
+    """``e`` with the nodes in ``cut`` (by identity) replaced, except ``keep`` (the root)."""
+    memo: dict[int, Any] = {}
+
+    def sub(x: Any) -> Any:
+        if isinstance(x, tuple):
+            return tuple(sub(y) for y in x)
+        if not isinstance(x, E.Expr):
+            return x
+        if id(x) not in memo:
+            if id(x) in cut and id(x) != keep:
+                memo[id(x)] = cut[id(x)]
+            else:
+                changes = {k: sub(v) for k, v in vars(x).items() if isinstance(v, (E.Expr, tuple))}
+                new = {k: v for k, v in changes.items() if v is not getattr(x, k)}
+                memo[id(x)] = dataclasses.replace(x, **new) if new else x
+        return memo[id(x)]
+
+    return sub(e)
+
+
+def _cols(e: E.Expr) -> set[str]:
+    out: set[str] = set()
+
+    def visit(x: E.Expr) -> bool:
+        if isinstance(x, E.Col):
+            out.add(x.name)
+        return True
+    _walk(e, visit)
+    return out
 
 
 def _outputs(comp: Any, variables: Iterable[Variable], rename: dict[str, E.Expr] | None, ends: bool):
