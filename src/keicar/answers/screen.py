@@ -31,7 +31,7 @@ def screen_frame(frame, on: Any = None, month_reading: str | None = None, law: L
                  state: str | None = None, state_column: str | None = None,
                  registered_column: str | None = None, *, on_column: str | None = None,
                  entry_date: Any = None, columns: Any = None, today: dt.date | None = None,
-                 sets: Any = ()):
+                 sets: Any = (), rows: int | None = None):
     """Add the variables of the registry (``keicar.rules.registry``) as columns to a Polars
     (Lazy)Frame of vehicles: every variable whose inputs the table has, or those named in
     ``columns`` (variable names such as ``state.status`` or column names such as
@@ -56,7 +56,8 @@ def screen_frame(frame, on: Any = None, month_reading: str | None = None, law: L
 
     Rows must be valid as ``keicar.inputs.vehicle.make_vehicle`` defines it (dates within
     1885..2101, a known body): the batch screen checks that and rejects other rows first.
-    Verdicts are null where an input they need is missing."""
+    Verdicts are null where an input they need is missing. ``rows``: how many rows a lazy frame
+    will hold, when known; up to ``SMALL_FRAME`` the query is compiled without date tables."""
     import polars as pl
 
     from keicar.engine.variables import hoisted, staged
@@ -123,7 +124,8 @@ def screen_frame(frame, on: Any = None, month_reading: str | None = None, law: L
     given = {"state": _TEMP + "state", "price_usd": "price_usd"}
     cols = []
     # a date table costs more to build than a small frame costs to compute without it
-    small = isinstance(frame, pl.DataFrame) and frame.height <= SMALL_FRAME
+    # (``rows``: how many rows a lazy frame will hold, when the caller knows)
+    small = (frame.height if isinstance(frame, pl.DataFrame) else SMALL_FRAME + 1 if rows is None else rows) <= SMALL_FRAME
     hidden: list[str] = []
     if sets:  # the rules over sets (engine.variables.staged): hidden stage columns first
         lf, exprs, hidden = staged(lf, law, chosen, constants, rename, sets)

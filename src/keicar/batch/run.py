@@ -103,7 +103,7 @@ def verdicts(valid: pl.LazyFrame, job: "Job", sets: tuple[str, ...] = ()) -> pl.
                         state=job.state, state_column=STATE if STATE in names else None,
                         registered_column=REGISTERED if job.registered_column else None,
                         on_column=ON if job.on_column else None, entry_date=job.entry_date,
-                        columns=job.variables, today=job.today, sets=sets)
+                        columns=job.variables, today=job.today, sets=sets, rows=job.rows)
 
 
 #: Inputs a row may give as a set (a range, alternatives, a build year): such rows are screened
@@ -185,6 +185,7 @@ class Job:
     entry_date: dt.date | None = None   # None: the date asked
     state: str | None = None            # one state for every row
     variables: list[str] | None = None  # the variables chosen (--columns); None: every one that applies
+    rows: int | None = None             # the rows the input holds, when known: few are computed without date tables
     _verdicts: dict = field(default_factory=dict, repr=False)
     _names_checked: bool = field(default=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -424,6 +425,7 @@ def screen_file(src: Path, out: Path, rejects: Path | None = None, *, on: Any = 
     else:
         read = count_rows(src)
 
+    job.rows = read
     with run_folders(src, outputs) as runs:
         temp = {option: runs[option].temp(path) for option, path in outputs.items()}
         counts = _run(src, job, temp["out"], temp["rejects"], runs["rejects"].parts(), read, progress)
