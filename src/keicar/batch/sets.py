@@ -36,6 +36,7 @@ def _number(x: pl.Expr) -> pl.Expr:
 def unknown_reasons(rows: pl.DataFrame, job: Any) -> pl.Series:
     """Why each row's answers are open (null where none is): the reasons of the explained
     variables that the table leaves null, once each, joined by "; "."""
+    from ..engine import expr as E
     from ..engine.parameters import default_law
     from ..engine.variables import trace
     from ..rules.registry import registry
@@ -43,6 +44,10 @@ def unknown_reasons(rows: pl.DataFrame, job: Any) -> pl.Series:
     law = default_law()
     reg = registry(law)
     wanted = [reg[n] for n in EXPLAINED if n in reg and reg[n].column_name in rows.columns]
+    # a variable's reasons depend only on the inputs it reads: each distinct reading is
+    # explained once (a build year gives the same reasons on every row of that year)
+    reads = {v.name: sorted(E.columns_in(v.formula)) for v in wanted}
+    memo: dict[tuple, list[str]] = {}
     out: list[str | None] = []
     for r in rows.iter_rows(named=True):
         open_ = [v for v in wanted if r[v.column_name] is None]
@@ -52,7 +57,10 @@ def unknown_reasons(rows: pl.DataFrame, job: Any) -> pl.Series:
         row = explainer_row(r, job)
         why: list[str] = []
         for v in open_:
-            for text in trace(law, row, v).get("unknown", {}).get("reasons", []):
+            key = (v.name, *(repr(row.get(c)) for c in reads[v.name]))
+            if key not in memo:
+                memo[key] = trace(law, row, v).get("unknown", {}).get("reasons", [])
+            for text in memo[key]:
                 if text not in why:
                     why.append(text)
         out.append("; ".join(why) or None)

@@ -302,6 +302,26 @@ def substitute(expr: Expr, columns: dict[str, Expr]) -> Expr:
     return sub(expr)
 
 
+def columns_in(expr: Expr) -> set[str]:
+    """Every input column an expression reads (shared sub-trees visited once)."""
+    out: set[str] = set()
+    seen: set[int] = set()
+
+    def visit(e: Any) -> None:
+        if isinstance(e, tuple):
+            for x in e:
+                visit(x)
+        elif isinstance(e, Expr) and id(e) not in seen:
+            seen.add(id(e))
+            if isinstance(e, Col):
+                out.add(e.name)
+            for v in vars(e).values():
+                visit(v)
+
+    visit(expr)
+    return out
+
+
 def params_in(expr: Expr) -> list[str]:
     """Every parameter path an expression reads, in order of first appearance."""
     out: list[str] = []

@@ -269,7 +269,7 @@ def hoisted(frame: Any, law: Law, variables: Iterable[Variable], constants: dict
     domains = finite_domains(law, rename)
     cheap = {*(constants or {}), *DATE_COLUMNS, *domains, *(e.name for e in (rename or {}).values()
                                                             if isinstance(e, E.Col) and e.name.endswith(tuple(DATE_COLUMNS)))}
-    inner = [i for i in _read_by_others(formulas) if _cols(formulas[i]) - cheap]
+    inner = [i for i in _read_by_others(formulas) if E.columns_in(formulas[i]) - cheap]
     names = {i: f"__keicar_v_{i}" for i in inner}
     cut = {id(formulas[i]): E.Col(n) for i, n in names.items()}
     bodies = [_replace(f, cut, keep=id(f)) for f in formulas]
@@ -279,7 +279,7 @@ def hoisted(frame: Any, law: Law, variables: Iterable[Variable], constants: dict
 
     def level_of(i: int) -> int:
         if i not in level:
-            level[i] = 1 + max((level_of(by_name[c]) for c in _cols(bodies[i]) if c in by_name), default=0)
+            level[i] = 1 + max((level_of(by_name[c]) for c in E.columns_in(bodies[i]) if c in by_name), default=0)
         return level[i]
 
     for lv in sorted({level_of(i) for i in inner}):
@@ -335,17 +335,6 @@ def _replace(e: Any, cut: dict[int, E.Expr], keep: int) -> Any:
         return memo[id(x)]
 
     return sub(e)
-
-
-def _cols(e: E.Expr) -> set[str]:
-    out: set[str] = set()
-
-    def visit(x: E.Expr) -> bool:
-        if isinstance(x, E.Col):
-            out.add(x.name)
-        return True
-    _walk(e, visit)
-    return out
 
 
 def _outputs(comp: Any, variables: Iterable[Variable], rename: dict[str, E.Expr] | None, ends: bool):
