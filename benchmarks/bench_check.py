@@ -107,24 +107,16 @@ SET_INPUTS = ("built_start", "built_end", "length_mm", "width_mm", "height_mm", 
 
 
 def as_sets(df: pl.DataFrame, seed: int = 13) -> pl.DataFrame:
-    """The vehicles as sets (``<input>_lo``/``_hi``): every other row uncertain."""
+    """The vehicles as sets (``<input>_lo``/``_hi``): about half the rows uncertain."""
     rng = np.random.default_rng(seed)
     wide = pl.Series(rng.random(df.height) < 0.5)
     year = [pl.date(pl.col("built_start").dt.year(), 1, 1), pl.date(pl.col("built_start").dt.year(), 12, 31)]
     spread = {"height_mm": (-25, 25), "cc": (-1, 0)}
     cols = []
     for c in SET_INPUTS:
-        if c.startswith("built"):
-            lo, hi = (pl.when(wide).then(year[0]).otherwise(pl.col("built_start")),
-                      pl.when(wide).then(year[1]).otherwise(pl.col("built_end")))
-            if c == "built_start":  # the window is a set of days for both build dates
-                hi = pl.when(wide).then(year[1]).otherwise(pl.col("built_start"))
-            else:
-                lo = pl.when(wide).then(year[0]).otherwise(pl.col("built_end"))
-        else:
-            a, b = spread.get(c, (0, 0))
-            lo = pl.when(wide).then(pl.col(c) + a).otherwise(pl.col(c))
-            hi = pl.when(wide).then(pl.col(c) + b).otherwise(pl.col(c))
+        # a build year is a set of days for both build dates
+        a, b = year if c.startswith("built") else [pl.col(c) + d for d in spread.get(c, (0, 0))]
+        lo, hi = (pl.when(wide).then(x).otherwise(pl.col(c)) for x in (a, b))
         cols += [lo.alias(f"{c}_lo"), hi.alias(f"{c}_hi")]
     return df.with_columns(cols).drop(*SET_INPUTS)
 

@@ -29,6 +29,12 @@ VARIABLES = registry(LAW).select(have={"state", "entry_date", "price_usd"})
 codes = st.one_of(st.sampled_from(STATE_CODES), st.none(), st.sampled_from(["ZZ", "tx", ""]))
 
 
+def one_date(on: dt.date) -> dict:
+    """The constants of a table asked on one date, with no shipping costs."""
+    return {"on": on, "entry_date": on, "month_reading": None, "freight_usd": None, "insurance_usd": None,
+            "broker_usd": None, "port_usd": None, "state_fees_usd": None}
+
+
 def _norm(v):
     if isinstance(v, list):  # a window: [earliest, latest]
         return [_norm(x) for x in v]
@@ -51,8 +57,7 @@ def test_tables_agree_with_the_explainer(rows, on, odd_body):
         if i == 0:
             r["body"] = odd_body
         records.append(r)
-    constants = {"on": on, "entry_date": on, "month_reading": None, "freight_usd": None,
-                 "insurance_usd": None, "broker_usd": None, "port_usd": None, "state_fees_usd": None}
+    constants = one_date(on)
     got = pl.DataFrame(records, schema=SCHEMA).select(columns(LAW, VARIABLES, constants)).to_dicts()
     for r, row in zip(records, got):
         for v in VARIABLES:
@@ -154,8 +159,7 @@ def test_a_variable_read_by_others_is_one_hidden_column_and_the_answers_stay(row
     on = max(on, dt.date(2018, 1, 1))
     records = [{**v.row(), "state": code, "mode": None, "registered": reg, "price_usd": 4000.0 + i}
                for i, (v, code, reg) in enumerate(rows)]
-    constants = {"on": on, "entry_date": on, "month_reading": None, "freight_usd": None,
-                 "insurance_usd": None, "broker_usd": None, "port_usd": None, "state_fees_usd": None}
+    constants = one_date(on)
     frame, exprs, hidden = hoisted(pl.DataFrame(records, schema=SCHEMA).lazy(), LAW, VARIABLES, constants)
     by_name = {v.name: i for i, v in enumerate(VARIABLES)}
     assert {f"__keicar_v_{by_name[n]}" for n in ("state.status", "customs.duty_usd")} <= set(hidden)

@@ -26,6 +26,22 @@ def write(tmp_path, body: str, name="p.yaml"):
     return f
 
 
+def microcar(tmp_path, max_length_mm: int):
+    """A policy adding a category us.microcar with one limit, a length, from 2027-01-01."""
+    return write(tmp_path, f"""
+        policy: t
+        title: microcar
+        hypothetical: true
+        category: us.microcar
+        adds:
+          us.microcar.max_length_mm:
+            description: max length
+            unit: mm
+            values:
+              2027-01-01: {{value: {max_length_mm}, reference: [s]}}
+        """)
+
+
 def test_change_applies_from_its_date_and_not_the_day_before(tmp_path):
     f = write(tmp_path, """
         policy: t
@@ -46,19 +62,7 @@ def test_change_applies_from_its_date_and_not_the_day_before(tmp_path):
 
 
 def test_add_creates_a_parameter_absent_from_the_law(tmp_path):
-    f = write(tmp_path, """
-        policy: t
-        title: microcar
-        hypothetical: true
-        category: us.microcar
-        adds:
-          us.microcar.max_length_mm:
-            description: max length
-            unit: mm
-            values:
-              2027-01-01: {value: 3400, reference: [s]}
-        """)
-    p = load_policy(f, LAW)
+    p = load_policy(microcar(tmp_path, 3400), LAW)
     assert not LAW.has("us.microcar.max_length_mm")
     assert p.law(LAW).param("us.microcar.max_length_mm").at(dt.date(2027, 1, 1)) == 3400
     assert p.law(LAW).param("us.microcar.max_length_mm").at(dt.date(2026, 12, 31)) is None
@@ -405,19 +409,7 @@ def test_kei_for_america_on_the_catalog_is_decided_for_nearly_every_generation()
 
 
 def test_a_limit_below_the_kei_limit_leaves_a_bounded_dimension_open_and_says_why(tmp_path):
-    f = write(tmp_path, """
-        policy: t
-        title: shorter microcar
-        hypothetical: true
-        category: us.microcar
-        adds:
-          us.microcar.max_length_mm:
-            description: max length
-            unit: mm
-            values:
-              2027-01-01: {value: 3300, reference: [s]}
-        """)
-    r = report(load_policy(f, LAW), on="2027-06-01", law=LAW)
+    r = report(load_policy(microcar(tmp_path, 3300), LAW), on="2027-06-01", law=LAW)
     rows = {x["label"]: x for x in r["rows"]}
     van = next(x for k, x in rows.items() if k.startswith("Honda Acty Van"))  # built from 1999: <= 3400
     assert van["policy"] is None

@@ -49,34 +49,20 @@ _FROM_CATALOG = {"length_mm": ("length_mm", 1.0), "width_mm": ("width_mm", 1.0),
 _KEI_LIMIT = {"length_mm": "jp.kei.length_mm", "width_mm": "jp.kei.width_mm", "height_mm": "jp.kei.height_mm"}
 
 
-def _window(start: str | None, end: str | None, today: dt.date) -> tuple[dt.date, dt.date] | None:
-    """A production window ``YYYY[-MM]`` .. ``YYYY[-MM]`` (an empty end: built to this day)
-    as its first and last days; None when the start cannot be read."""
-    def day(text: str | None, last: bool) -> dt.date | None:
-        parts = (text or "").strip().split("-")
-        if not parts[0].isdigit():
-            return None
-        year, month = int(parts[0]), int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
-        if month is None:
-            return dt.date(year, 12, 31) if last else dt.date(year, 1, 1)
-        if not last:
-            return dt.date(year, month, 1)
-        return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
-    first, last = day(start, False), day(end, True) or today
-    return None if first is None or last < first else (first, min(last, today))
-
-
 def kei_bound(law: Law, path: str, start: str | None, end: str | None,
               today: dt.date | None = None) -> float | None:
     """The greatest value of the dated limit ``path`` in force on any day of the production
     window; None when the window cannot be read or the limit is not in force all through it
     (before 1949-07-08 there was no kei class to be bounded by)."""
-    window = _window(start, end, today or dt.date.today())
-    if window is None or not law.has(path):
+    from keicar.catalog import period
+
+    today = today or dt.date.today()
+    begun, ended = period(start or ""), period(end or "")
+    if begun is None or not law.has(path):
         return None
+    first, last = begun[0], min(ended[1] if ended else today, today)  # no end: built to this day
     param = law.param(path)
-    first, last = window
-    if param.entry(first) is None:
+    if last < first or param.entry(first) is None:
         return None
     in_force = [v.value for v in param.values if first < v.since <= last] + [param.entry(first).value]
     return float(max(in_force))
@@ -236,21 +222,20 @@ def compare(frame, policy: Policy, on: dt.date, law: Law | None = None):
 
 
 def straddling(row: dict[str, Any], law: Law, prefix: str | None, on: dt.date) -> list[str]:
-    """The inputs given as a set (``<input>_lo``/``_hi``) whose set holds values on both sides
-    of one of the category's limits on ``on``: those that leave an answer open."""
-    out: list[str] = []
-    for name, (_, col, op, _) in category.LIMITS.items():
-        path = f"{prefix}.{name}"
+    """The inputs given as a set (``<input>_lo``/``_hi``) that leave the category's answer
+    open on ``on``, as the explainer finds them (``engine.variables.trace``)."""
+    from keicar.engine.semantics import Span
+    from keicar.engine.variables import trace
+
+    if not prefix:
+        return []
+    vehicle: dict[str, Any] = {"on": on}
+    for _, col, _, _ in category.LIMITS.values():
         lo, hi = row.get(f"{col}_lo"), row.get(f"{col}_hi")
-        if not prefix or lo is None or hi is None or lo == hi or not law.has(path):
-            continue
-        limit = law.param(path).at(on)
-        if not isinstance(limit, (int, float)) or isinstance(limit, bool):
-            continue
-        passes = {"<=": lambda v: v <= limit, "<": lambda v: v < limit, ">": lambda v: v > limit}.get(op)
-        if passes and passes(lo) != passes(hi) and col not in out:
-            out.append(col)
-    return out
+        exact = row.get(col) if row.get(col) is not None else lo
+        vehicle[col] = Span(lo, hi) if lo is not None and hi is not None and lo != hi else exact
+    admits = next(v for v in category.variables(law, prefix) if v.name.endswith(".admits"))
+    return trace(law, vehicle, admits).get("unknown", {}).get("inputs", [])
 
 
 def reasons(undecided: str | None, row: dict[str, Any], answer: bool | None = None,

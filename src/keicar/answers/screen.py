@@ -125,7 +125,8 @@ def screen_frame(frame, on: Any = None, month_reading: str | None = None, law: L
     cols = []
     # a date table costs more to build than a small frame costs to compute without it
     # (``rows``: how many rows a lazy frame will hold, when the caller knows)
-    small = (frame.height if isinstance(frame, pl.DataFrame) else SMALL_FRAME + 1 if rows is None else rows) <= SMALL_FRAME
+    known = frame.height if isinstance(frame, pl.DataFrame) else rows
+    small = known is not None and known <= SMALL_FRAME
     hidden: list[str] = []
     if sets:  # the rules over sets (engine.variables.staged): hidden stage columns first
         lf, exprs, hidden = staged(lf, law, chosen, constants, rename, sets)

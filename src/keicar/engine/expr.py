@@ -11,7 +11,7 @@ any is missing.
 from __future__ import annotations
 
 from dataclasses import MISSING, FrozenInstanceError, dataclass, fields
-from typing import Any
+from typing import Any, Callable
 
 
 class Expr:
@@ -279,9 +279,9 @@ def any_of(*xs: Expr) -> Expr:
     return Or(tuple(xs))
 
 
-def substitute(expr: Expr, columns: dict[str, Expr]) -> Expr:
-    """``expr`` with the input columns named in ``columns`` replaced (shared sub-trees stay
-    shared)."""
+def rewrite(expr: Any, replace: Callable[["Expr"], "Expr | None"]) -> Any:
+    """``expr`` with each node for which ``replace`` gives an expression replaced by it (its
+    sub-tree is not visited); shared sub-trees stay shared."""
     import dataclasses
 
     memo: dict[int, Any] = {}
@@ -292,14 +292,38 @@ def substitute(expr: Expr, columns: dict[str, Expr]) -> Expr:
         if not isinstance(e, Expr):
             return e
         if id(e) not in memo:
-            if isinstance(e, Col):
-                memo[id(e)] = columns.get(e.name, e)
-            else:
+            new = replace(e)
+            if new is None:  # a node none of whose sub-trees changed stays itself
                 changes = {k: sub(v) for k, v in vars(e).items() if isinstance(v, (Expr, tuple))}
-                memo[id(e)] = dataclasses.replace(e, **changes) if changes else e
+                changes = {k: v for k, v in changes.items() if not _same(v, getattr(e, k))}
+                new = dataclasses.replace(e, **changes) if changes else e
+            memo[id(e)] = new
         return memo[id(e)]
 
     return sub(expr)
+
+
+def _same(a: Any, b: Any) -> bool:
+    """The same node, or tuples of the same nodes (identity: ``==`` builds a comparison)."""
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        return len(a) == len(b) and all(x is y for x, y in zip(a, b))
+    return a is b
+
+
+def substitute(expr: Expr, columns: dict[str, Expr]) -> Expr:
+    """``expr`` with the input columns named in ``columns`` replaced (shared sub-trees stay
+    shared)."""
+    return rewrite(expr, lambda e: columns.get(e.name) if isinstance(e, Col) else None)
+
+
+def walk(expr: Any, visit: Callable[["Expr"], bool]) -> None:
+    """Call ``visit`` on each node, depth first; its sub-trees only where it returns true."""
+    if isinstance(expr, tuple):
+        for x in expr:
+            walk(x, visit)
+    elif isinstance(expr, Expr) and visit(expr):
+        for v in vars(expr).values():
+            walk(v, visit)
 
 
 def columns_in(expr: Expr) -> set[str]:
@@ -307,18 +331,15 @@ def columns_in(expr: Expr) -> set[str]:
     out: set[str] = set()
     seen: set[int] = set()
 
-    def visit(e: Any) -> None:
-        if isinstance(e, tuple):
-            for x in e:
-                visit(x)
-        elif isinstance(e, Expr) and id(e) not in seen:
-            seen.add(id(e))
-            if isinstance(e, Col):
-                out.add(e.name)
-            for v in vars(e).values():
-                visit(v)
+    def visit(e: Expr) -> bool:
+        if id(e) in seen:
+            return False
+        seen.add(id(e))
+        if isinstance(e, Col):
+            out.add(e.name)
+        return True
 
-    visit(expr)
+    walk(expr, visit)
     return out
 
 

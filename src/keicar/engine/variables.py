@@ -267,12 +267,12 @@ def hoisted(frame: Any, law: Law, variables: Iterable[Variable], constants: dict
     # only a formula that reads a measurement: one of dates and small sets of values (state,
     # body) compiles to a table gather, which the formulas reading it fold into their own
     domains = finite_domains(law, rename)
-    cheap = {*(constants or {}), *DATE_COLUMNS, *domains, *(e.name for e in (rename or {}).values()
-                                                            if isinstance(e, E.Col) and e.name.endswith(tuple(DATE_COLUMNS)))}
+    dates = [(rename or {}).get(c, E.Col(c)) for c in DATE_COLUMNS]
+    cheap = {*(constants or {}), *domains, *(e.name for e in dates if isinstance(e, E.Col))}
     inner = [i for i in _read_by_others(formulas) if E.columns_in(formulas[i]) - cheap]
     names = {i: f"__keicar_v_{i}" for i in inner}
     cut = {id(formulas[i]): E.Col(n) for i, n in names.items()}
-    bodies = [_replace(f, cut, keep=id(f)) for f in formulas]
+    bodies = [E.rewrite(f, lambda e, f=f: None if e is f else cut.get(id(e))) for f in formulas]
     comp = PlannedCompiler(law, constants or {}, date_tables, domains=domains)
     by_name = {n: i for i, n in names.items()}
     level: dict[int, int] = {}
@@ -289,15 +289,6 @@ def hoisted(frame: Any, law: Law, variables: Iterable[Variable], constants: dict
     return frame, _outputs(comp, shown, None, False), list(names.values())
 
 
-def _walk(e: Any, visit) -> None:
-    if isinstance(e, tuple):
-        for x in e:
-            _walk(x, visit)
-    elif isinstance(e, E.Expr) and visit(e):
-        for v in vars(e).values():
-            _walk(v, visit)
-
-
 def _read_by_others(formulas: tuple[E.Expr, ...]) -> list[int]:
     """The positions of the formulas found inside another formula of the list."""
     at = {id(f): i for i, f in enumerate(formulas)}
@@ -312,29 +303,8 @@ def _read_by_others(formulas: tuple[E.Expr, ...]) -> list[int]:
                 return False
             seen.add(id(e))
             return True
-        _walk(root, visit)
+        E.walk(root, visit)
     return sorted(found)
-
-
-def _replace(e: Any, cut: dict[int, E.Expr], keep: int) -> Any:
-    """``e`` with the nodes in ``cut`` (by identity) replaced, except ``keep`` (the root)."""
-    memo: dict[int, Any] = {}
-
-    def sub(x: Any) -> Any:
-        if isinstance(x, tuple):
-            return tuple(sub(y) for y in x)
-        if not isinstance(x, E.Expr):
-            return x
-        if id(x) not in memo:
-            if id(x) in cut and id(x) != keep:
-                memo[id(x)] = cut[id(x)]
-            else:
-                changes = {k: sub(v) for k, v in vars(x).items() if isinstance(v, (E.Expr, tuple))}
-                new = {k: v for k, v in changes.items() if v is not getattr(x, k)}
-                memo[id(x)] = dataclasses.replace(x, **new) if new else x
-        return memo[id(x)]
-
-    return sub(e)
 
 
 def _outputs(comp: Any, variables: Iterable[Variable], rename: dict[str, E.Expr] | None, ends: bool):
