@@ -224,7 +224,7 @@ def compare(frame, policy: Policy, on: dt.date, law: Law | None = None):
 def straddling(row: dict[str, Any], law: Law, prefix: str | None, on: dt.date) -> list[str]:
     """The inputs given as a set (``<input>_lo``/``_hi``) that leave the category's answer
     open on ``on``, as the explainer finds them (``engine.variables.trace``)."""
-    from keicar.engine.semantics import Span
+    from keicar.inputs.sets import Span
     from keicar.engine.variables import trace
 
     if not prefix:
