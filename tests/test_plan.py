@@ -168,3 +168,20 @@ def test_a_variable_read_by_others_is_one_hidden_column_and_the_answers_stay(row
         for v in VARIABLES:
             want = trace(LAW, {**r, **constants}, v)["value"]
             assert _norm(row[v.column_name]) == _norm(want), (v.name, r, on)
+
+
+def test_a_date_table_built_from_the_tables_of_its_sub_trees_is_the_table_computed_inline():
+    """A date table reads the tables of its own sub-trees (keicar.engine.vectorized): for the
+    date asked on a leap day and on an ordinary one, every table a screen of every variable
+    builds equals the same formula computed node by node on every day."""
+    from keicar.engine import vectorized as VZ
+
+    days = pl.date_range(VZ.DOMAIN[0], VZ.DOMAIN[1], eager=True)
+    for on in (dt.date(2024, 2, 29), dt.date(2026, 11, 24)):
+        VZ._TABLES.clear()
+        columns(LAW, VARIABLES, one_date(on))
+        assert len(VZ._TABLES) > 50
+        for (_, _, column, constants), (law, e, table) in VZ._TABLES.items():
+            inline = VZ.Compiler(law, dict(constants), date_tables=False).compile(e)
+            expected = pl.DataFrame({column: days}).select(inline.alias("v")).to_series()
+            assert table.equals(expected, check_dtypes=True, null_equal=True), repr(e)[:200]

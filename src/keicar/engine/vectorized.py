@@ -118,6 +118,8 @@ class Compiler:
         #: inlined they would grow the query exponentially with the depth of the formula.
         #: Level n reads only the inputs and columns of levels below n (``stage_columns``).
         self.stages: dict[str, tuple[pl.Expr, int]] = {}
+        #: the one node compiled without its own date table: the root of a table being built
+        self._untabled: E.Expr | None = None
 
     def _is_const(self, e: E.Expr) -> bool:
         if self._memo is not None:
@@ -179,7 +181,7 @@ class Compiler:
         if t is E.If and self._is_const(e.cond):
             taken = Evaluator(self.law, self.constants).eval(e.cond) is True
             return c(e.then if taken else e.else_)
-        if self.date_tables and t not in (E.Col, E.Lit):
+        if self.date_tables and t not in (E.Col, E.Lit) and e is not self._untabled:
             free = self._free_columns(e, set())
             if len(free) == 1 and next(iter(free)) in DATE_COLUMNS - self.sets:
                 return self._date_table(e, next(iter(free)))
@@ -313,20 +315,26 @@ class Compiler:
 
     def _shared_table(self, e: E.Expr, column: str) -> pl.Series:
         """The table of ``e`` over DOMAIN, shared between compilers of the same law that give
-        the constants ``e`` reads the same values (a table costs ~5 ms; a screen has hundreds)."""
+        the constants ``e`` reads the same values, and between sub-trees written alike (by
+        their ``repr``): a table costs milliseconds, and a screen reads about a hundred."""
         read = _columns_read(e, set()) & self.constants.keys()
         try:
-            key = (id(self.law), id(e), column, tuple(sorted((k, self.constants[k]) for k in read)))
+            key = (id(self.law), repr(e), column, tuple(sorted((k, self.constants[k]) for k in read)))
             hash(key)
         except TypeError:  # an unhashable constant: no sharing
             key = None
         if key is not None and key in _TABLES:
             _TABLES.move_to_end(key)
             return _TABLES[key][2]
-        plain = Compiler(self.law, self.constants, date_tables=False)
+        # The root is computed on every day; each sub-tree that is itself a function of the
+        # day is read from its own (shared) table. Inlined instead, a sub-tree read n times
+        # in the formula is computed n times, which grows with the depth of date arithmetic
+        # (the road-import month count: ~450 ms a table inlined).
+        plain = Compiler(self.law, self.constants, date_tables=True)
+        plain._untabled = e
         days = pl.date_range(DOMAIN[0], DOMAIN[1], eager=True).alias(column)
         table = pl.DataFrame([days]).select(plain.compile(e).alias("v")).to_series()
-        if key is not None:  # the entry keeps the law and ``e`` alive: their ids stay theirs
+        if key is not None:  # the entry keeps the law alive: its id stays its own
             _TABLES[key] = (self.law, e, table)
             while len(_TABLES) > _TABLES_KEPT:
                 _TABLES.popitem(last=False)
