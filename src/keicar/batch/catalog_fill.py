@@ -242,11 +242,13 @@ def outputs(fill: CatalogFill, filled: dict[str, pl.Expr], built_start: pl.Expr,
     found = pl.col(C + "found").fill_null(False)
     start, end = pl.col(C + "start"), pl.col(C + "end")
     outside = (start.is_not_null() & (built_end < start)) | (end.is_not_null() & (built_start > end))
-    names = pl.concat_str([pl.when(flag).then(pl.lit(name)) for name, flag in filled.items()], separator=",",
-                          ignore_nulls=True)
+    # the filled fields as one label ("height_mm,cc"), null if none: a bit mask, then one gather
+    # among every combination (joining strings row by row cost ~0.28 s a million rows)
+    mask = pl.sum_horizontal([flag.fill_null(False).cast(pl.UInt32) * (1 << i) for i, flag in enumerate(filled.values())])
+    combos = [",".join(n for i, n in enumerate(filled) if m >> i & 1) or None for m in range(1 << len(filled))]
     return {
         **{o: pl.col(C + "out_" + o) for o in OUTPUTS[:4]},
-        "filled_from_catalog": pl.when(names != "").then(names),
+        "filled_from_catalog": pl.lit(pl.Series(combos, dtype=pl.String)).gather(mask),
         "catalog_build_outside_production": pl.when(found).then(outside.fill_null(False)),
         "catalog_note": pl.when(~found).then(pl.col(C + "note")),
     }

@@ -261,7 +261,7 @@ class Job:
             lf = lf.rename(renames)  # at once: --map row=x renames the input's column 'row'
         return V.with_checks(lf, self.plan, self.today)
 
-    def rejected(self, checked: pl.LazyFrame) -> pl.LazyFrame:
+    def rejected(self, checked: pl.LazyFrame | pl.DataFrame) -> pl.DataFrame:
         return V.rejected_rows(checked, self.plan, self.columns)
 
     def frames(self, frame: pl.DataFrame | pl.LazyFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -286,7 +286,7 @@ class Job:
         if not self._names_checked:
             self._check_names(screened.columns, hidden)
         screened = screened.rename({h: c for c, h in hidden.items()})
-        return screened, self.rejected(checked.lazy()).collect(engine=EAGER)
+        return screened, self.rejected(checked)
 
     def _screen(self, valid: pl.DataFrame, sets: tuple[str, ...] = ()) -> pl.DataFrame:
         key = (tuple(valid.schema.items()), sets)

@@ -451,20 +451,23 @@ def valid_rows(lf: pl.LazyFrame, p: Plan) -> pl.LazyFrame:
         *[e.alias(name) for name, e in added.items()])
 
 
-def rejected_rows(lf: pl.LazyFrame, p: Plan, columns: list[str]) -> pl.LazyFrame:
-    """The rejected rows: row number, the field, the reason, then every input column as read."""
-    lf = lf.filter(pl.col(BAD))
-    # the first failing check, in make_vehicle's order (computed for rejected rows only)
+def rejected_rows(lf: pl.LazyFrame | pl.DataFrame, p: Plan, columns: list[str]) -> pl.DataFrame:
+    """The rejected rows (a DataFrame, in row order): row number, the field, the reason, then
+    every input column as read. Each row's reason is its first failing check, in
+    make_vehicle's order; each check words its reason for its own rows only (a reason may
+    call the one-vehicle validator per row)."""
+    bad = lf.lazy().filter(pl.col(BAD)).collect(engine="in-memory")
     code = pl.lit(None, dtype=pl.UInt8)
     for i in reversed(range(len(p.checks))):
         code = pl.when(p.checks[i].failed).then(pl.lit(i, dtype=pl.UInt8)).otherwise(code)
-    lf = lf.with_columns(code.alias(P + "code"))
-    code = pl.col(P + "code")
-    field_ = pl.lit(None, dtype=pl.String)
-    reason = pl.lit(None, dtype=pl.String)
-    for i in reversed(range(len(p.checks))):
+    codes = bad.select(code).to_series()
+    kept = [pl.col(c) for c in columns if c != ROW]
+    parts = []
+    for i in codes.unique().drop_nulls().sort():
         c = p.checks[i]
-        field_ = pl.when(code == i).then(pl.lit(c.field)).otherwise(field_)
-        reason = pl.when(code == i).then(c.reason()).otherwise(reason)
-    return lf.select(ROW, field_.alias(FIELD), pl.concat_str([field_, pl.lit(": "), reason]).alias(REASON),
-                     *[pl.col(c) for c in columns if c != ROW])
+        parts.append(bad.filter(codes == i).select(
+            ROW, pl.lit(c.field).alias(FIELD), pl.concat_str([pl.lit(c.field + ": "), c.reason()]).alias(REASON),
+            *kept))
+    if not parts:  # (no rejected row: the same columns, empty)
+        return bad.select(ROW, pl.lit(None, pl.String).alias(FIELD), pl.lit(None, pl.String).alias(REASON), *kept)
+    return pl.concat(parts, how="vertical_relaxed").sort(ROW) if len(parts) > 1 else parts[0]
