@@ -47,24 +47,31 @@ def unknown_reasons(rows: pl.DataFrame, job: Any) -> pl.Series:
     # a variable's reasons depend only on the inputs it reads: each distinct reading is
     # explained once (a build year gives the same reasons on every row of that year)
     reads = {v.name: sorted(E.columns_in(v.formula)) for v in wanted}
+    out = pl.Series([None] * rows.height, dtype=pl.String)
+    if not wanted:
+        return out
+    # only the rows with an open answer are read, and only the columns the explainer reads
+    open_rows = rows.select(pl.any_horizontal(pl.col(v.column_name).is_null() for v in wanted)).to_series()
+    if not open_rows.any():
+        return out
+    read = [*(n + e for n in (*NUMBERS, "built_start", "built_end") for e in ("_lo", "_hi")), "body", "stroke",
+            ON, STATE, REGISTERED, "mode", *(v.column_name for v in wanted)]
     memo: dict[tuple, list[str]] = {}
-    out: list[str | None] = []
-    for r in rows.iter_rows(named=True):
-        open_ = [v for v in wanted if r[v.column_name] is None]
-        if not open_:
-            out.append(None)
-            continue
+    said: list[str | None] = []
+    for r in rows.filter(open_rows).select(c for c in read if c in rows.columns).iter_rows(named=True):
         row = explainer_row(r, job)
         why: list[str] = []
-        for v in open_:
+        for v in wanted:
+            if r[v.column_name] is not None:
+                continue
             key = (v.name, *(repr(row.get(c)) for c in reads[v.name]))
             if key not in memo:
                 memo[key] = trace(law, row, v).get("unknown", {}).get("reasons", [])
             for text in memo[key]:
                 if text not in why:
                     why.append(text)
-        out.append("; ".join(why) or None)
-    return pl.Series(out, dtype=pl.String)
+        said.append("; ".join(why) or None)
+    return out.scatter(open_rows.arg_true(), pl.Series(said, dtype=pl.String))
 
 
 def explainer_row(r: dict[str, Any], job: Any) -> dict[str, Any]:
