@@ -153,6 +153,8 @@ def plan(schema: pl.Schema, mapping: dict[str, str], units: dict[str, float],
 
 
 def _built(p: Plan, dtype: pl.DataType, on: dt.date, today: dt.date) -> None:
+    from keicar.inputs.vehicle import read_built
+
     col = p.source[BUILT]
     raw = pl.col(col)
     start, end = P + "built_start", P + "built_end"
@@ -163,7 +165,6 @@ def _built(p: Plan, dtype: pl.DataType, on: dt.date, today: dt.date) -> None:
         checks = []
     else:  # any form keicar.inputs.formats reads; the reason from the one-value parser
         from ..inputs.formats import build_window_struct
-        from keicar.inputs.vehicle import parse_built
 
         text = raw.cast(pl.String)
         p.text[P + "built_window"] = build_window_struct(text)  # parsed once, then its two fields
@@ -172,13 +173,12 @@ def _built(p: Plan, dtype: pl.DataType, on: dt.date, today: dt.date) -> None:
         p.parsed[P + "built_missing"] = text.is_null() | (
             pl.when(pl.col(start).is_null()).then(text).str.strip_chars() == "")
         missing = pl.col(P + "built_missing")
-        checks = [Check(BUILT, ~missing & pl.col(start).is_null(), lambda: _said(parse_built, raw))]
+        checks = [Check(BUILT, ~missing & pl.col(start).is_null(), lambda: _said(read_built, raw))]
     s = pl.col(start)
     p.checks += [
         Check(BUILT, missing, lambda: pl.lit("missing; give the build date as YYYY-MM-DD or YYYY-MM")),
         *checks,
-        Check(BUILT, s < EARLIEST_BUILD, lambda: _fmt(
-            f"{{}} is before {EARLIEST_BUILD.year}; no motor vehicle is that old", raw)),
+        Check(BUILT, s < EARLIEST_BUILD, lambda: _said(read_built, raw)),  # make_vehicle's wording
         Check(BUILT, s > today, lambda: _fmt(f"{{}} is in the future (today is {today})", raw)),
     ]
     if on is not None:  # keicar.api.check refuses these too: a vehicle is judged on a date after its build

@@ -193,12 +193,7 @@ def make_vehicle(
     if built is None or str(built).strip() == "":
         raise InputError("built", "missing; give the build date as YYYY-MM-DD or YYYY-MM")
 
-    window = None if isinstance(built, dt.date) else parse_built_window("built", built)
-    try:
-        start, end, precision = window or parse_built(built)
-    except InputError as err:
-        raise InputError("built", err.message.replace(
-            "use YYYY-MM-DD or YYYY-MM", "use YYYY-MM-DD, YYYY-MM, YYYY or a range A..B")) from None
+    start, end, precision = read_built(built)
     if start > today:
         raise InputError("built", f"{built} is in the future (today is {today})")
     if body is None or str(body).strip() == "":
@@ -248,6 +243,17 @@ def require_complete(v: Vehicle) -> None:
 
 
 _YEAR_ONLY = re.compile(r"^\d{4}$", re.ASCII)
+
+
+def read_built(raw: Any) -> tuple[dt.date, dt.date, str]:
+    """(first day, last day, precision) of a build date as ``make_vehicle`` reads it: a day, a
+    month, a year, or a range ``A..B`` (the batch screen words its reasons with it too)."""
+    window = None if isinstance(raw, dt.date) else parse_built_window("built", raw)
+    try:
+        return window or parse_built(raw)
+    except InputError as err:
+        raise InputError("built", err.message.replace(
+            "use YYYY-MM-DD or YYYY-MM", "use YYYY-MM-DD, YYYY-MM, YYYY or a range A..B")) from None
 
 
 def parse_built_window(field: str, raw: Any) -> tuple[dt.date, dt.date, str] | None:
