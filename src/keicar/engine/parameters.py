@@ -194,11 +194,11 @@ class Fail(Exception):
 
 
 #: A local file (POSIX absolute path, ``~/``, ``file:``, a Windows drive or share) in a title
-#: or href: a developer's machine is not a source anyone can read.
-_LOCAL_PATH = re.compile(r"""(^|[\s(\[{'"=,;])(/[\w.@%+-]+/[\w.@%+-]|~/)|\bfile:|\b[A-Za-z]:\\|\\\\\w""")
+#: or href: a developer's machine is not a source anyone can read. (Both patterns compile on
+#: the first file parsed, not on a start that reads the law cache.)
+_LOCAL_PATH = r"""(^|[\s(\[{'"=,;])(/[\w.@%+-]+/[\w.@%+-]|~/)|\bfile:|\b[A-Za-z]:\\|\\\\\w"""
 #: keicar's own research notes: leads to the sources they relay, never a source themselves.
-_RESEARCH_NOTE = re.compile(r"first-pass research|research (record|notes?)\b|shared[/]research|keicar peer (survey|review)",
-                            re.IGNORECASE)
+_RESEARCH_NOTE = r"(?i)first-pass research|research (record|notes?)\b|shared[/]research|keicar peer (survey|review)"
 #: Kinds of source that may be cited without an href: a printed statute or regulation,
 #: identified by its ``citation``.
 PRINTED_KINDS = ("statute", "regulation")
@@ -217,10 +217,10 @@ def parse_source(sid: str, raw: Any, keys: list, *, need_href: bool = True) -> S
     if href is not None and not isinstance(href, str):
         raise Fail(keys + ["href"], "a URL (text)")
     for name, text in (("title", title), ("href", href or "")):
-        if _LOCAL_PATH.search(text):
+        if re.search(_LOCAL_PATH, text):
             raise Fail(keys + [name], f"names a local file ({text.strip()[:80]!r}); cite the page or "
                         "statute itself, with its URL and the day it was read")
-        if _RESEARCH_NOTE.search(text):
+        if re.search(_RESEARCH_NOTE, text):
             raise Fail(keys + [name], "cites a research note; research notes are leads, not sources: "
                         "cite the pages they relayed, each with its URL and the day it was read")
     if href is not None and not re.match(r"https?://[^\s/]+\.[^\s/]+", href):
