@@ -2,12 +2,13 @@
 
 Parsing and validating one law file takes tens of milliseconds; unpickling the result takes
 well under one. :func:`load` keys each parsed file by a hash of its bytes, its place in the
-tree, its path on disk, the parser's own source and the Python version, so any change to
-any of them is a miss and the file is parsed again. Entries are written under a temporary
-name and renamed, so a reader never sees half an entry; a cache that cannot be read or
-written (read-only home, full disk, a damaged entry) is passed over silently and the file
-is parsed as usual. ``KEICAR_CACHE_DIR`` moves the cache (default: ``$XDG_CACHE_HOME/keicar``
-or ``~/.cache/keicar``); ``KEICAR_CACHE_DIR=off`` turns it off.
+tree, its path (as given: the parsed nodes keep it; not resolved, which costs a start ~1 ms),
+the parser's own source and the Python version, so any change to any of them is a miss and
+the file is parsed again. Entries are written under a temporary name and renamed, so a
+reader never sees half an entry; a cache that cannot be read or written (read-only home,
+full disk, a damaged entry) is passed over silently and the file is parsed as usual.
+``KEICAR_CACHE_DIR`` moves the cache (default: ``$XDG_CACHE_HOME/keicar`` or
+``~/.cache/keicar``); ``KEICAR_CACHE_DIR=off`` turns it off.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def _code_hash(parser_source: str) -> bytes:
 
 def key(file: Path, prefix: str, data: bytes, parser_source: str) -> str:
     h = sha256(_code_hash(parser_source))
-    h.update(prefix.encode() + b"\0" + str(file.resolve()).encode() + b"\0")
+    h.update(prefix.encode() + b"\0" + str(file).encode() + b"\0")
     h.update(data)
     return h.hexdigest()[:32]
 
