@@ -1,8 +1,6 @@
 """The ``keicar`` Typer application: every command module registers itself on ``app``;
 ``keicar.cli.main`` imports them all and runs it."""
 
-from __future__ import annotations
-
 import typer
 
 app = typer.Typer(

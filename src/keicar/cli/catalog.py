@@ -1,7 +1,5 @@
 """``keicar lookup``, ``keicar when``, ``keicar calendar``: the catalog of kei generations."""
 
-from __future__ import annotations
-
 from typing import Optional
 
 import typer

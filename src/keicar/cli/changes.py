@@ -1,7 +1,5 @@
 """``keicar changes``: every dated change in the US state and federal law data."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Optional
 

@@ -1,7 +1,5 @@
 """``keicar check``: one vehicle, explained rule by rule."""
 
-from __future__ import annotations
-
 from typing import Optional
 
 import typer

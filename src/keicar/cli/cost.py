@@ -1,7 +1,5 @@
 """``keicar cost`` (landed cost) and ``keicar papers`` (import checklist)."""
 
-from __future__ import annotations
-
 from typing import Optional
 
 import typer

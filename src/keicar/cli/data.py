@@ -1,7 +1,5 @@
 """``keicar data``: look after the law data (validate; more to come)."""
 
-from __future__ import annotations
-
 import typer
 
 from .app import app

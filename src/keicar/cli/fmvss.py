@@ -1,7 +1,5 @@
 """``keicar fmvss``: the FMVSS a vehicle class must meet, or what a policy keeps and waives."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Optional
 

@@ -1,7 +1,5 @@
 """``keicar jp-cost``: why kei works in Japan, in yen, from dated cited parameters."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Optional
 

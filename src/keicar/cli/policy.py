@@ -1,7 +1,5 @@
 """``keicar policy``: state a policy's provisions, or run it against today's law."""
 
-from __future__ import annotations
-
 from typing import Optional
 
 import typer

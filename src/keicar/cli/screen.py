@@ -1,7 +1,5 @@
 """``keicar screen`` (a listing file, any size) and ``keicar sample`` (synthetic listings)."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import List, Optional

@@ -1,7 +1,5 @@
 """``keicar serve``: the web page and the JSON API on a local port."""
 
-from __future__ import annotations
-
 import errno
 
 import typer

@@ -1,8 +1,6 @@
 """``keicar states``, ``keicar state XX``, ``keicar map`` and ``keicar data audit``: the US
 state records (law/us/states/) on a date."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Optional
 

@@ -1,7 +1,5 @@
 """``keicar variables``: every answer keicar computes, as the registry lists it."""
 
-from __future__ import annotations
-
 from typing import Optional
 
 import typer
