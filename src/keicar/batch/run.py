@@ -276,6 +276,8 @@ class Job:
                     self.plan.state_unknown = None
             checked = self.checked(frame.lazy()).collect(engine=EAGER)
         valid = V.valid_rows(checked.lazy(), self.plan).collect(engine=EAGER)
+        rejected = self.rejected(checked)
+        del checked  # (the working columns of every row: not held while the rules run)
         is_set = _set_rows(valid)
         screened = self._screen(valid.filter(~is_set).drop(ENDS)).with_columns(
             pl.lit(None, pl.String).alias(INPUT_SETS), pl.lit(None, pl.String).alias(UNKNOWN_BECAUSE))
@@ -286,7 +288,7 @@ class Job:
         if not self._names_checked:
             self._check_names(screened.columns, hidden)
         screened = screened.rename({h: c for c, h in hidden.items()})
-        return screened, self.rejected(checked)
+        return screened, rejected
 
     def _screen(self, valid: pl.DataFrame, sets: tuple[str, ...] = ()) -> pl.DataFrame:
         key = (tuple(valid.schema.items()), sets)
