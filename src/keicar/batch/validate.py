@@ -462,12 +462,13 @@ def rejected_rows(lf: pl.LazyFrame | pl.DataFrame, p: Plan, columns: list[str]) 
         code = pl.when(p.checks[i].failed).then(pl.lit(i, dtype=pl.UInt8)).otherwise(code)
     codes = bad.select(code).to_series()
     kept = [pl.col(c) for c in columns if c != ROW]
-    parts = []
-    for i in codes.unique().drop_nulls().sort():
+    none = pl.lit(None, pl.String)
+    # a rejected row no check words a reason for is kept all the same (every row read is
+    # counted), with neither field nor reason; this part also gives the columns when no row is rejected
+    parts = [bad.filter(codes.is_null()).select(ROW, none.alias(FIELD), none.alias(REASON), *kept)]
+    for i in codes.drop_nulls().unique().sort():
         c = p.checks[i]
         parts.append(bad.filter(codes == i).select(
             ROW, pl.lit(c.field).alias(FIELD), pl.concat_str([pl.lit(c.field + ": "), c.reason()]).alias(REASON),
             *kept))
-    if not parts:  # (no rejected row: the same columns, empty)
-        return bad.select(ROW, pl.lit(None, pl.String).alias(FIELD), pl.lit(None, pl.String).alias(REASON), *kept)
-    return pl.concat(parts, how="vertical_relaxed").sort(ROW) if len(parts) > 1 else parts[0]
+    return pl.concat(parts, how="vertical_relaxed").sort(ROW)
